@@ -1,0 +1,27 @@
+import msgspec
+
+from tidings.domain.addressing import Visibility
+
+
+class PostStatus(msgspec.Struct, kw_only=True, frozen=True):
+    status_id: str
+    account_id: str
+    content: str
+    source: str
+    visibility: Visibility
+    content_type: str = "text/plain"
+    spoiler_text: str = ""
+    sensitive: bool = False
+    language: str | None = None
+    in_reply_to_id: str | None = None
+    in_reply_to_account_id: str | None = None
+    conversation_id: str | None = None
+    mentions: list[str] = []
+    tags: list[str] = []
+    app_id: str | None = None
+
+
+class DeleteStatus(msgspec.Struct, kw_only=True, frozen=True):
+    status_id: str
+    account_id: str
+    as_admin: bool = False

@@ -1,0 +1,62 @@
+"""Follower, following and status counts, kept as columns so no read ever counts rows."""
+
+from tidings.domain.accounts import events as account_events
+from tidings.domain.graph import events as graph_events
+from tidings.domain.ids import flake_of
+from tidings.domain.statuses import events as status_events
+from tidings.projections.tracking import Cursor, Projection, handles
+
+_BUMP = (
+    "INSERT INTO account_stats (account_id, {column}) VALUES (%s, greatest(%s, 0))"
+    " ON CONFLICT (account_id) DO UPDATE"
+    " SET {column} = greatest(account_stats.{column} + %s, 0)"
+)
+
+
+def _bump(cur: Cursor, account_id: str, column: str, delta: int) -> None:
+    cur.execute(_BUMP.format(column=column), (account_id, delta, delta))
+
+
+def _set_edge(cur: Cursor, event: graph_events.Follow | graph_events.Undo, active: bool) -> bool:
+    """Records the follow's state; returns whether it was active before."""
+    cur.execute(
+        "WITH old AS (SELECT active FROM follow_edges WHERE stream = %s)"
+        " INSERT INTO follow_edges (stream, active) VALUES (%s, %s)"
+        " ON CONFLICT (stream) DO UPDATE SET active = excluded.active"
+        " RETURNING (SELECT active FROM old)",
+        (event.originator_id, event.originator_id, active),
+    )
+    row = cur.fetchone()
+    return bool(row and row[0])
+
+
+class AccountStats(Projection):
+    name = "account_stats"
+
+    @handles(account_events.Registered)
+    def registered(self, cur: Cursor, event: account_events.Registered) -> None:
+        cur.execute("INSERT INTO account_stats (account_id) VALUES (%s) ON CONFLICT DO NOTHING",
+                    (flake_of(event.originator_id),))
+
+    @handles(graph_events.Follow)
+    def followed(self, cur: Cursor, event: graph_events.Follow) -> None:
+        if _set_edge(cur, event, active=True):
+            return  # a change of notify/reblogs options, not a new follow
+        _bump(cur, event.actor, "following_count", 1)
+        _bump(cur, event.object, "followers_count", 1)
+
+    @handles(graph_events.Undo)
+    def unfollowed(self, cur: Cursor, event: graph_events.Undo) -> None:
+        if _set_edge(cur, event, active=False):
+            _bump(cur, event.actor, "following_count", -1)
+            _bump(cur, event.object, "followers_count", -1)
+
+    @handles(status_events.Create)
+    def posted(self, cur: Cursor, event: status_events.Create) -> None:
+        _bump(cur, event.actor, "statuses_count", 1)
+        cur.execute("UPDATE account_stats SET last_status_at = %s WHERE account_id = %s",
+                    (event.published, event.actor))
+
+    @handles(status_events.Delete)
+    def deleted(self, cur: Cursor, event: status_events.Delete) -> None:
+        _bump(cur, event.attributed_to, "statuses_count", -1)

@@ -1,0 +1,65 @@
+"""Home timelines, fanned out on write: one row per (reader, status), so a read is one
+indexed range scan. Keeps its own copy of follows and post audiences, so a rebuild from the
+log is exact whatever the other read models hold."""
+
+from tidings.domain.addressing import recipients, visibility_of
+from tidings.domain.graph import events as graph_events
+from tidings.domain.ids import flake_of
+from tidings.domain.statuses import events as status_events
+from tidings.projections.tracking import Cursor, Projection, handles
+
+BACKFILL = 40  # posts of a newly followed account copied into the follower's home
+
+
+class HomeTimeline(Projection):
+    name = "home_timeline"
+
+    @handles(status_events.Create)
+    def created(self, cur: Cursor, event: status_events.Create) -> None:
+        status_id = flake_of(event.originator_id)
+        visibility = visibility_of(event.actor, event.to, event.cc)
+        cur.execute(
+            "INSERT INTO home_posts (status_id, author_id, visibility) VALUES (%s, %s, %s)"
+            " ON CONFLICT DO NOTHING", (status_id, event.actor, visibility))
+        addressed = [a for a in recipients(event.to, event.cc) if a != event.actor]
+        if visibility == "direct":
+            cur.execute(
+                "INSERT INTO home_timeline (owner_id, status_id, author_id)"
+                " SELECT unnest(%s::text[]), %s, %s ON CONFLICT DO NOTHING",
+                ([event.actor, *addressed], status_id, event.actor))
+            return
+        cur.execute(
+            "INSERT INTO home_timeline (owner_id, status_id, author_id)"
+            " SELECT follower_id, %s, %s FROM home_follows WHERE followed_id = %s"
+            " UNION SELECT unnest(%s::text[]), %s, %s ON CONFLICT DO NOTHING",
+            (status_id, event.actor, event.actor, [event.actor, *addressed], status_id,
+             event.actor))
+
+    @handles(status_events.Delete)
+    def deleted(self, cur: Cursor, event: status_events.Delete) -> None:
+        status_id = flake_of(event.originator_id)
+        cur.execute("DELETE FROM home_timeline WHERE status_id = %s", (status_id,))
+        cur.execute("DELETE FROM home_posts WHERE status_id = %s", (status_id,))
+
+    @handles(graph_events.Follow)
+    def followed(self, cur: Cursor, event: graph_events.Follow) -> None:
+        cur.execute(
+            "INSERT INTO home_follows (follower_id, followed_id) VALUES (%s, %s)"
+            " ON CONFLICT DO NOTHING", (event.actor, event.object))
+        cur.execute(
+            "INSERT INTO home_timeline (owner_id, status_id, author_id)"
+            " SELECT %s, status_id, author_id FROM home_posts"
+            " WHERE author_id = %s AND visibility <> 'direct'"
+            " ORDER BY status_id DESC LIMIT %s ON CONFLICT DO NOTHING",
+            (event.actor, event.object, BACKFILL))
+
+    @handles(graph_events.Undo)
+    def unfollowed(self, cur: Cursor, event: graph_events.Undo) -> None:
+        cur.execute("DELETE FROM home_follows WHERE follower_id = %s AND followed_id = %s",
+                    (event.actor, event.object))
+        # Posts that addressed the reader directly stay; the rest leave with the follow.
+        cur.execute(
+            "DELETE FROM home_timeline h USING home_posts p"
+            " WHERE h.owner_id = %s AND h.author_id = %s AND p.status_id = h.status_id"
+            " AND p.visibility <> 'direct'",
+            (event.actor, event.object))

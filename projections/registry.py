@@ -1,0 +1,15 @@
+"""Every read model, in the order operators see them."""
+
+from tidings.projections.account_stats import AccountStats
+from tidings.projections.accounts import Accounts
+from tidings.projections.home_timeline import HomeTimeline
+from tidings.projections.oauth import OAuth
+from tidings.projections.relationships import Relationships
+from tidings.projections.statuses import Statuses
+from tidings.projections.tracking import Projection
+
+PROJECTIONS: tuple[type[Projection], ...] = (
+    Accounts, OAuth, Statuses, Relationships, AccountStats, HomeTimeline,
+)
+BY_NAME: dict[str, type[Projection]] = {p.name: p for p in PROJECTIONS}
+NAMES: tuple[str, ...] = tuple(BY_NAME)

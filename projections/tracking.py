@@ -1,0 +1,182 @@
+"""The projection machinery: handlers applied in pages, rows and position in one commit.
+
+Each read model lives in a PostgreSQL schema named after its projection, with its position
+in that schema's ``tracking`` table. A page of events is applied under a transaction-level
+advisory lock named after the projection and its position is re-read under that lock, so
+any number of runners (or a rebuild swapping a new schema in) never apply an event twice.
+"""
+
+import threading
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, ClassVar, TypeVar
+
+import psycopg
+from eventsourcing.persistence import Mapper, Notification
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import get_topic
+from psycopg import sql
+
+from tidings.domain.events import Event
+
+E = TypeVar("E", bound=Event)
+Cursor = psycopg.Cursor[Any]
+Apply = Callable[[Any, Cursor, Any], None]
+
+PAGE = 1000
+
+
+def handles(event_type: type[E]) -> Callable[[Callable[[Any, Cursor, E], None]],
+                                              Callable[[Any, Cursor, E], None]]:
+    def mark(method: Callable[[Any, Cursor, E], None]) -> Callable[[Any, Cursor, E], None]:
+        method._handles = event_type  # type: ignore[attr-defined]  # read by __init_subclass__
+        return method
+
+    return mark
+
+
+class Projection:
+    """A read model: ``@handles`` methods write its own tables through the cursor given."""
+
+    name: ClassVar[str]
+    handlers: ClassVar[dict[str, Apply]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.handlers = {
+            get_topic(member._handles): member
+            for member in vars(cls).values()
+            if hasattr(member, "_handles")
+        }
+
+    def apply(self, cur: Cursor, topic: str, event: Event) -> None:
+        self.handlers[topic](self, cur, event)
+
+    @classmethod
+    def lock_key(cls) -> int:
+        return zlib.crc32(f"projection:{cls.name}".encode())
+
+
+def create_tracking(conn: psycopg.Connection[Any], schema: str) -> None:
+    conn.execute(sql.SQL(
+        "CREATE TABLE IF NOT EXISTS {}.tracking (position bigint NOT NULL);"
+        "INSERT INTO {}.tracking SELECT 0 WHERE NOT EXISTS (SELECT FROM {}.tracking)"
+    ).format(*[sql.Identifier(schema)] * 3))
+
+
+def read_position(conn: psycopg.Connection[Any], schema: str) -> int:
+    row = conn.execute(
+        sql.SQL("SELECT position FROM {}.tracking").format(sql.Identifier(schema))
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def apply_page(
+    conn: psycopg.Connection[Any],
+    projection: Projection,
+    recorder: PostgresApplicationRecorder,
+    mapper: Mapper[Any],
+    schema: str,
+    others: Sequence[str] = (),
+    limit: int = PAGE,
+    stop: int | None = None,
+    lock: bool = True,
+) -> tuple[int, int]:
+    """Applies the next page of events in one transaction; returns (events read, position).
+
+    ``conn`` must be in autocommit mode, or ``transaction()`` would only be a savepoint and
+    the NOTIFY that wakes waiting requests would never be sent.
+    """
+    with conn.transaction(), conn.cursor() as cur:
+        if lock:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (projection.lock_key(),))
+        cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(
+            sql.SQL(", ").join(sql.Identifier(s) for s in (schema, *others, "public"))))
+        cur.execute(sql.SQL("SELECT position FROM {}.tracking FOR UPDATE")
+                    .format(sql.Identifier(schema)))
+        row = cur.fetchone()
+        position = int(row[0]) if row else 0
+        page: Iterable[Notification] = recorder.select_notifications(
+            position, limit, stop=stop, inclusive_of_start=False)
+        count = 0
+        for notification in page:
+            count += 1
+            position = notification.id
+            if notification.topic in projection.handlers:
+                event = mapper.to_domain_event(notification)
+                projection.apply(cur, notification.topic, event)  # type: ignore[arg-type]
+        if count:
+            cur.execute(sql.SQL("UPDATE {}.tracking SET position = %s")
+                        .format(sql.Identifier(schema)), (position,))
+            cur.execute("SELECT pg_notify(%s, %s)", (channel(projection.name), str(position)))
+        return count, position
+
+
+def channel(projection_name: str) -> str:
+    return f"projection_{projection_name}"
+
+
+class Waiter:
+    """Read-your-writes: blocks a request until projections reach its command's position.
+
+    One per process, on its own connection; LISTEN comes before the first read of the
+    positions so no advance can slip between the two.
+    """
+
+    def __init__(self, dsn: str, names: Sequence[str]) -> None:
+        self._dsn = dsn
+        self._names = list(names)
+        self._positions = dict.fromkeys(self._names, 0)
+        self._cond = threading.Condition()
+        self._stopped = threading.Event()
+        self._conn: psycopg.Connection[Any] | None = None
+        self._connect()
+        self._thread = threading.Thread(target=self._run, name="projection-waiter", daemon=True)
+        self._thread.start()
+
+    def _connect(self) -> None:
+        conn = psycopg.connect(self._dsn, autocommit=True)
+        for name in self._names:
+            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel(name))))
+        for name in self._names:
+            self._advance(name, read_position(conn, name))
+        self._conn = conn
+
+    def _run(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                assert self._conn is not None
+                for note in self._conn.notifies(timeout=1.0):
+                    self._advance(note.channel.removeprefix("projection_"), int(note.payload))
+            except psycopg.Error:
+                if self._stopped.is_set():
+                    return
+                self._stopped.wait(0.5)
+                try:  # NOTIFY is not durable: re-read positions after a reconnect
+                    self._connect()
+                except psycopg.Error:
+                    continue
+
+    def _advance(self, name: str, position: int) -> None:
+        with self._cond:
+            if position > self._positions.get(name, 0):
+                self._positions[name] = position
+                self._cond.notify_all()
+
+    def position(self, name: str) -> int:
+        with self._cond:
+            return self._positions[name]
+
+    def wait(self, position: int, timeout: float = 5.0) -> bool:
+        """True once every projection has applied ``position``; False on timeout."""
+        if position <= 0:
+            return True
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: min(self._positions.values()) >= position, timeout)
+
+    def close(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=3)
+        if self._conn is not None:
+            self._conn.close()
