@@ -14,6 +14,7 @@ from eventsourcing.persistence import IntegrityError, Recording
 from tidings.domain.accounts import commands as account_commands
 from tidings.domain.accounts import events as account_events
 from tidings.domain.accounts.aggregates import Account, Claim, email_stream, username_stream
+from tidings.domain.addressing import address
 from tidings.domain.aggregate import Aggregate
 from tidings.domain.errors import Conflict, Invalid, NotFound
 from tidings.domain.events import Event, utcnow
@@ -26,7 +27,6 @@ from tidings.domain.oauth.aggregates import AuthorizationCode, Token, code_strea
 from tidings.domain.statuses import commands as status_commands
 from tidings.domain.statuses import events as status_events
 from tidings.domain.statuses.aggregates import Status
-from tidings.domain.addressing import address
 
 A = TypeVar("A", bound=Aggregate)
 Handler = Callable[["Tidings", Any], Sequence[Aggregate]]
@@ -83,7 +83,7 @@ class GroupCommitWriter:
             for events, future in batch:
                 self._settle(future, events)
             return
-        except BaseException as error:  # noqa: BLE001  the requests must hear of any failure
+        except BaseException as error:
             for _, future in batch:
                 future.set_exception(error)
             return
@@ -96,7 +96,7 @@ class GroupCommitWriter:
     def _settle(self, future: "Future[int]", events: list[Event]) -> None:
         try:
             recordings = self._save(*events)
-        except BaseException as error:  # noqa: BLE001  handed to the waiting request
+        except BaseException as error:
             future.set_exception(error)
         else:
             future.set_result(max(r.notification.id for r in recordings))
@@ -153,9 +153,16 @@ def _register_account(app: Tidings, cmd: account_commands.RegisterAccount) -> li
         email_claim.trigger(account_events.EmailClaimed, account_id=cmd.account_id)
         claims.append(email_claim)
     account = Account.register(
-        cmd.account_id, cmd.username, email=cmd.email, display_name=cmd.display_name,
-        note=cmd.note, password_hash=cmd.password_hash, is_admin=cmd.is_admin,
-        is_moderator=cmd.is_moderator, language=cmd.language, app_id=cmd.app_id,
+        cmd.account_id,
+        cmd.username,
+        email=cmd.email,
+        display_name=cmd.display_name,
+        note=cmd.note,
+        password_hash=cmd.password_hash,
+        is_admin=cmd.is_admin,
+        is_moderator=cmd.is_moderator,
+        language=cmd.language,
+        app_id=cmd.app_id,
     )
     return [account, *claims]
 
@@ -182,9 +189,13 @@ def _change_password(app: Tidings, cmd: account_commands.ChangePassword) -> list
 def _register_app(app: Tidings, cmd: oauth_commands.RegisterApp) -> list[Aggregate]:
     record = _Plain(stream_id(cmd.app_id))
     record.trigger(
-        oauth_events.AppRegistered, client_id=cmd.client_id,
-        client_secret_digest=cmd.client_secret_digest, name=cmd.name, website=cmd.website,
-        redirect_uris=cmd.redirect_uris, scopes=cmd.scopes,
+        oauth_events.AppRegistered,
+        client_id=cmd.client_id,
+        client_secret_digest=cmd.client_secret_digest,
+        name=cmd.name,
+        website=cmd.website,
+        redirect_uris=cmd.redirect_uris,
+        scopes=cmd.scopes,
     )
     return [record]
 
@@ -192,8 +203,13 @@ def _register_app(app: Tidings, cmd: oauth_commands.RegisterApp) -> list[Aggrega
 def _issue_code(app: Tidings, cmd: oauth_commands.IssueCode) -> list[Aggregate]:
     code = AuthorizationCode(code_stream(cmd.code_digest))
     code.trigger(
-        oauth_events.CodeIssued, app_id=cmd.app_id, account_id=cmd.account_id,
-        scopes=cmd.scopes, redirect_uri=cmd.redirect_uri, expires_at=cmd.expires_at,
+        oauth_events.CodeIssued,
+        code_digest=cmd.code_digest,
+        app_id=cmd.app_id,
+        account_id=cmd.account_id,
+        scopes=cmd.scopes,
+        redirect_uri=cmd.redirect_uri,
+        expires_at=cmd.expires_at,
     )
     return [code]
 
@@ -212,9 +228,13 @@ def _issue_token(app: Tidings, cmd: oauth_commands.IssueToken) -> list[Aggregate
         changed.append(old)
     token = Token(stream_id(cmd.token_id))
     token.trigger(
-        oauth_events.TokenIssued, app_id=cmd.app_id, account_id=cmd.account_id,
-        token_digest=cmd.token_digest, refresh_digest=cmd.refresh_digest,
-        scopes=cmd.scopes, grant_type=cmd.grant_type,
+        oauth_events.TokenIssued,
+        app_id=cmd.app_id,
+        account_id=cmd.account_id,
+        token_digest=cmd.token_digest,
+        refresh_digest=cmd.refresh_digest,
+        scopes=cmd.scopes,
+        grant_type=cmd.grant_type,
     )
     return [token, *changed]
 
@@ -229,14 +249,22 @@ def _post_status(app: Tidings, cmd: status_commands.PostStatus) -> list[Aggregat
     to, cc = address(cmd.visibility, cmd.account_id, cmd.mentions)
     status = Status(stream_id(cmd.status_id))
     note = status_events.Note(
-        content=cmd.content, source=cmd.source, content_type=cmd.content_type,
-        summary=cmd.spoiler_text, sensitive=cmd.sensitive, language=cmd.language,
-        in_reply_to=cmd.in_reply_to_id, in_reply_to_account=cmd.in_reply_to_account_id,
-        conversation=cmd.conversation_id, mentions=cmd.mentions, tags=cmd.tags,
+        content=cmd.content,
+        source=cmd.source,
+        content_type=cmd.content_type,
+        summary=cmd.spoiler_text,
+        sensitive=cmd.sensitive,
+        language=cmd.language,
+        in_reply_to=cmd.in_reply_to_id,
+        in_reply_to_account=cmd.in_reply_to_account_id,
+        conversation=cmd.conversation_id,
+        mentions=cmd.mentions,
+        tags=cmd.tags,
         app_id=cmd.app_id,
     )
-    status.trigger(status_events.Create, actor=cmd.account_id, to=to, cc=cc, object=note,
-                   published=utcnow())
+    status.trigger(
+        status_events.Create, actor=cmd.account_id, to=to, cc=cc, object=note, published=utcnow()
+    )
     return [status]
 
 

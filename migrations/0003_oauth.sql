@@ -19,3 +19,14 @@ CREATE TABLE oauth_tokens (
     created_at timestamptz NOT NULL
 );
 CREATE INDEX oauth_tokens_account ON oauth_tokens (account_id);
+
+-- Codes not yet redeemed; the digest is what the client presents, hashed.
+CREATE TABLE oauth_codes (
+    stream uuid PRIMARY KEY,
+    code_digest text NOT NULL UNIQUE,
+    app_id text NOT NULL,
+    account_id text NOT NULL,
+    scopes text[] NOT NULL,
+    redirect_uri text NOT NULL,
+    expires_at timestamptz NOT NULL
+);

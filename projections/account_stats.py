@@ -35,8 +35,10 @@ class AccountStats(Projection):
 
     @handles(account_events.Registered)
     def registered(self, cur: Cursor, event: account_events.Registered) -> None:
-        cur.execute("INSERT INTO account_stats (account_id) VALUES (%s) ON CONFLICT DO NOTHING",
-                    (flake_of(event.originator_id),))
+        cur.execute(
+            "INSERT INTO account_stats (account_id) VALUES (%s) ON CONFLICT DO NOTHING",
+            (flake_of(event.originator_id),),
+        )
 
     @handles(graph_events.Follow)
     def followed(self, cur: Cursor, event: graph_events.Follow) -> None:
@@ -54,8 +56,10 @@ class AccountStats(Projection):
     @handles(status_events.Create)
     def posted(self, cur: Cursor, event: status_events.Create) -> None:
         _bump(cur, event.actor, "statuses_count", 1)
-        cur.execute("UPDATE account_stats SET last_status_at = %s WHERE account_id = %s",
-                    (event.published, event.actor))
+        cur.execute(
+            "UPDATE account_stats SET last_status_at = %s WHERE account_id = %s",
+            (event.published, event.actor),
+        )
 
     @handles(status_events.Delete)
     def deleted(self, cur: Cursor, event: status_events.Delete) -> None:

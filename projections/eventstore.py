@@ -33,8 +33,9 @@ class KeyStore:
     ttl_seconds = 60.0  # bounds how long another process may use a key destroyed elsewhere
 
     def __init__(self, dsn: str, master_key: bytes) -> None:
-        self._pool = ConnectionPool(dsn, min_size=1, max_size=4, open=True,
-                                    kwargs={"autocommit": True})
+        self._pool = ConnectionPool(
+            dsn, min_size=1, max_size=4, open=True, kwargs={"autocommit": True}
+        )
         self._master = AESGCM(master_key)
         self._cache: dict[UUID, tuple[float, AESGCM | None]] = {}
         self._lock = threading.Lock()
@@ -109,8 +110,9 @@ class EventMapper(Mapper[UUID]):
                 raise AccountForgotten("This account's personal data was erased")
             plain = {name: state.pop(name) for name in cls.personal}
             nonce = os.urandom(12)
-            sealed = aead.encrypt(nonce, _encode(plain), _aad(event.originator_id,
-                                                              event.originator_version))
+            sealed = aead.encrypt(
+                nonce, _encode(plain), _aad(event.originator_id, event.originator_version)
+            )
             state["_pii"] = [str(owner), base64.b64encode(nonce + sealed).decode()]
         return StoredEvent(
             originator_id=event.originator_id,
@@ -133,14 +135,16 @@ class EventMapper(Mapper[UUID]):
         state["originator_version"] = stored_event.originator_version
         return msgspec.convert(state, cls, strict=False)
 
-    def _unseal(self, cls: type[Event], stream: UUID, version: int,
-                sealed: list[str]) -> dict[str, Any]:
+    def _unseal(
+        self, cls: type[Event], stream: UUID, version: int, sealed: list[str]
+    ) -> dict[str, Any]:
         aead = self._keys().aead(UUID(sealed[0]), create=False)
         if aead is None:  # forgotten: the fields read as absent, the rest of the log stands
             return dict.fromkeys(cls.personal)
         blob = base64.b64decode(sealed[1])
-        return cast(dict[str, Any], _decode(aead.decrypt(blob[:12], blob[12:],
-                                                         _aad(stream, version))))
+        return cast(
+            dict[str, Any], _decode(aead.decrypt(blob[:12], blob[12:], _aad(stream, version)))
+        )
 
     def _keys(self) -> KeyStore:
         if self.keys is None:

@@ -20,20 +20,30 @@ class HomeTimeline(Projection):
         visibility = visibility_of(event.actor, event.to, event.cc)
         cur.execute(
             "INSERT INTO home_posts (status_id, author_id, visibility) VALUES (%s, %s, %s)"
-            " ON CONFLICT DO NOTHING", (status_id, event.actor, visibility))
+            " ON CONFLICT DO NOTHING",
+            (status_id, event.actor, visibility),
+        )
         addressed = [a for a in recipients(event.to, event.cc) if a != event.actor]
         if visibility == "direct":
             cur.execute(
                 "INSERT INTO home_timeline (owner_id, status_id, author_id)"
                 " SELECT unnest(%s::text[]), %s, %s ON CONFLICT DO NOTHING",
-                ([event.actor, *addressed], status_id, event.actor))
+                ([event.actor, *addressed], status_id, event.actor),
+            )
             return
         cur.execute(
             "INSERT INTO home_timeline (owner_id, status_id, author_id)"
             " SELECT follower_id, %s, %s FROM home_follows WHERE followed_id = %s"
             " UNION SELECT unnest(%s::text[]), %s, %s ON CONFLICT DO NOTHING",
-            (status_id, event.actor, event.actor, [event.actor, *addressed], status_id,
-             event.actor))
+            (
+                status_id,
+                event.actor,
+                event.actor,
+                [event.actor, *addressed],
+                status_id,
+                event.actor,
+            ),
+        )
 
     @handles(status_events.Delete)
     def deleted(self, cur: Cursor, event: status_events.Delete) -> None:
@@ -45,21 +55,27 @@ class HomeTimeline(Projection):
     def followed(self, cur: Cursor, event: graph_events.Follow) -> None:
         cur.execute(
             "INSERT INTO home_follows (follower_id, followed_id) VALUES (%s, %s)"
-            " ON CONFLICT DO NOTHING", (event.actor, event.object))
+            " ON CONFLICT DO NOTHING",
+            (event.actor, event.object),
+        )
         cur.execute(
             "INSERT INTO home_timeline (owner_id, status_id, author_id)"
             " SELECT %s, status_id, author_id FROM home_posts"
             " WHERE author_id = %s AND visibility <> 'direct'"
             " ORDER BY status_id DESC LIMIT %s ON CONFLICT DO NOTHING",
-            (event.actor, event.object, BACKFILL))
+            (event.actor, event.object, BACKFILL),
+        )
 
     @handles(graph_events.Undo)
     def unfollowed(self, cur: Cursor, event: graph_events.Undo) -> None:
-        cur.execute("DELETE FROM home_follows WHERE follower_id = %s AND followed_id = %s",
-                    (event.actor, event.object))
+        cur.execute(
+            "DELETE FROM home_follows WHERE follower_id = %s AND followed_id = %s",
+            (event.actor, event.object),
+        )
         # Posts that addressed the reader directly stay; the rest leave with the follow.
         cur.execute(
             "DELETE FROM home_timeline h USING home_posts p"
             " WHERE h.owner_id = %s AND h.author_id = %s AND p.status_id = h.status_id"
             " AND p.visibility <> 'direct'",
-            (event.actor, event.object))
+            (event.actor, event.object),
+        )

@@ -13,8 +13,13 @@ from tidings.projections.tracking import apply_page, read_position
 Progress = Callable[[int, int], None]  # (position reached, head of the log)
 
 
-def rebuild(conn: psycopg.Connection[Any], app: Tidings, name: str,
-            progress: Progress | None = None, page: int = 1000) -> int:
+def rebuild(
+    conn: psycopg.Connection[Any],
+    app: Tidings,
+    name: str,
+    progress: Progress | None = None,
+    page: int = 1000,
+) -> int:
     """Replays the whole log into a fresh copy and swaps it in; returns events replayed.
 
     The bulk of the replay holds no lock, so the live read model keeps serving and being
@@ -25,8 +30,9 @@ def rebuild(conn: psycopg.Connection[Any], app: Tidings, name: str,
     head = app.recorder.max_notification_id() or 0
     replayed = 0
     while True:
-        count, position = apply_page(conn, projection, app.recorder, app.mapper, shadow,
-                                     limit=page, lock=False)
+        count, position = apply_page(
+            conn, projection, app.recorder, app.mapper, shadow, limit=page, lock=False
+        )
         replayed += count
         if progress is not None:
             progress(position, max(head, position))
@@ -35,8 +41,9 @@ def rebuild(conn: psycopg.Connection[Any], app: Tidings, name: str,
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (projection.lock_key(),))
         while True:  # events that arrived meanwhile: the live runner is paused by the lock
-            count, position = apply_page(conn, projection, app.recorder, app.mapper, shadow,
-                                         limit=page, lock=False)
+            count, position = apply_page(
+                conn, projection, app.recorder, app.mapper, shadow, limit=page, lock=False
+            )
             replayed += count
             if count < page:
                 break

@@ -9,7 +9,12 @@ from tidings.projections.statuses import Statuses
 from tidings.projections.tracking import Projection
 
 PROJECTIONS: tuple[type[Projection], ...] = (
-    Accounts, OAuth, Statuses, Relationships, AccountStats, HomeTimeline,
+    Accounts,
+    OAuth,
+    Statuses,
+    Relationships,
+    AccountStats,
+    HomeTimeline,
 )
 BY_NAME: dict[str, type[Projection]] = {p.name: p for p in PROJECTIONS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

@@ -40,22 +40,27 @@ def migrate(conn: psycopg.Connection[Any]) -> list[str]:
     applied: list[str] = []
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATE_LOCK,))
-        conn.execute("CREATE TABLE IF NOT EXISTS public.schema_migrations ("
-                     " version integer PRIMARY KEY, name text NOT NULL,"
-                     " applied_at timestamptz NOT NULL DEFAULT now())")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS public.schema_migrations ("
+            " version integer PRIMARY KEY, name text NOT NULL,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
         done = {r[0] for r in conn.execute("SELECT version FROM public.schema_migrations")}
         for version, schema, text in migration_files():
             if version in done:
                 continue
             target = "public" if schema == CORE else schema
             if schema != CORE:
-                conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
-                    sql.Identifier(target)))
+                conn.execute(
+                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(target))
+                )
                 create_tracking(conn, target)
             conn.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(target)))
             conn.execute(text.encode())
-            conn.execute("INSERT INTO public.schema_migrations (version, name) VALUES (%s, %s)",
-                         (version, f"{version:04d}_{schema}"))
+            conn.execute(
+                "INSERT INTO public.schema_migrations (version, name) VALUES (%s, %s)",
+                (version, f"{version:04d}_{schema}"),
+            )
             applied.append(f"{version:04d}_{schema}.sql")
         conn.execute("SET LOCAL search_path TO public")
     return applied
@@ -83,8 +88,12 @@ def swap_in(conn: psycopg.Connection[Any], name: str) -> None:
     """Inside the caller's transaction: the shadow becomes the live schema."""
     old = f"{name}__old"
     conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(old)))
-    conn.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
-        sql.Identifier(name), sql.Identifier(old)))
-    conn.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
-        sql.Identifier(shadow_name(name)), sql.Identifier(name)))
+    conn.execute(
+        sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(name), sql.Identifier(old))
+    )
+    conn.execute(
+        sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
+            sql.Identifier(shadow_name(name)), sql.Identifier(name)
+        )
+    )
     conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(old)))

@@ -21,15 +21,30 @@ class Statuses(Projection):
             " conversation_id, mentions, tags, app_id, created_at)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (id) DO NOTHING",
-            (status_id, event.actor, visibility_of(event.actor, event.to, event.cc),
-             note.content, note.source, note.content_type, note.summary, note.sensitive,
-             note.language, note.in_reply_to, note.in_reply_to_account,
-             note.conversation or status_id, note.mentions, note.tags, note.app_id,
-             event.published),
+            (
+                status_id,
+                event.actor,
+                visibility_of(event.actor, event.to, event.cc),
+                note.content,
+                note.source,
+                note.content_type,
+                note.summary,
+                note.sensitive,
+                note.language,
+                note.in_reply_to,
+                note.in_reply_to_account,
+                note.conversation or status_id,
+                note.mentions,
+                note.tags,
+                note.app_id,
+                event.published,
+            ),
         )
         if note.in_reply_to:
-            cur.execute("UPDATE statuses SET replies_count = replies_count + 1 WHERE id = %s",
-                        (note.in_reply_to,))
+            cur.execute(
+                "UPDATE statuses SET replies_count = replies_count + 1 WHERE id = %s",
+                (note.in_reply_to,),
+            )
 
     @handles(events.Delete)
     def deleted(self, cur: Cursor, event: events.Delete) -> None:

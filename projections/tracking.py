@@ -6,14 +6,14 @@ advisory lock named after the projection and its position is re-read under that 
 any number of runners (or a rebuild swapping a new schema in) never apply an event twice.
 """
 
+import asyncio
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar, TypeVar
 
 import psycopg
-from eventsourcing.persistence import Mapper, Notification
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 from eventsourcing.utils import get_topic
 from psycopg import sql
 
@@ -26,8 +26,9 @@ Apply = Callable[[Any, Cursor, Any], None]
 PAGE = 1000
 
 
-def handles(event_type: type[E]) -> Callable[[Callable[[Any, Cursor, E], None]],
-                                              Callable[[Any, Cursor, E], None]]:
+def handles(
+    event_type: type[E],
+) -> Callable[[Callable[[Any, Cursor, E], None]], Callable[[Any, Cursor, E], None]]:
     def mark(method: Callable[[Any, Cursor, E], None]) -> Callable[[Any, Cursor, E], None]:
         method._handles = event_type  # type: ignore[attr-defined]  # read by __init_subclass__
         return method
@@ -58,10 +59,12 @@ class Projection:
 
 
 def create_tracking(conn: psycopg.Connection[Any], schema: str) -> None:
-    conn.execute(sql.SQL(
-        "CREATE TABLE IF NOT EXISTS {}.tracking (position bigint NOT NULL);"
-        "INSERT INTO {}.tracking SELECT 0 WHERE NOT EXISTS (SELECT FROM {}.tracking)"
-    ).format(*[sql.Identifier(schema)] * 3))
+    conn.execute(
+        sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {}.tracking (position bigint NOT NULL);"
+            "INSERT INTO {}.tracking SELECT 0 WHERE NOT EXISTS (SELECT FROM {}.tracking)"
+        ).format(*[sql.Identifier(schema)] * 3)
+    )
 
 
 def read_position(conn: psycopg.Connection[Any], schema: str) -> int:
@@ -74,7 +77,7 @@ def read_position(conn: psycopg.Connection[Any], schema: str) -> int:
 def apply_page(
     conn: psycopg.Connection[Any],
     projection: Projection,
-    recorder: PostgresApplicationRecorder,
+    recorder: ApplicationRecorder,
     mapper: Mapper[Any],
     schema: str,
     others: Sequence[str] = (),
@@ -90,14 +93,19 @@ def apply_page(
     with conn.transaction(), conn.cursor() as cur:
         if lock:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (projection.lock_key(),))
-        cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(
-            sql.SQL(", ").join(sql.Identifier(s) for s in (schema, *others, "public"))))
-        cur.execute(sql.SQL("SELECT position FROM {}.tracking FOR UPDATE")
-                    .format(sql.Identifier(schema)))
+        cur.execute(
+            sql.SQL("SET LOCAL search_path TO {}").format(
+                sql.SQL(", ").join(sql.Identifier(s) for s in (schema, *others, "public"))
+            )
+        )
+        cur.execute(
+            sql.SQL("SELECT position FROM {}.tracking FOR UPDATE").format(sql.Identifier(schema))
+        )
         row = cur.fetchone()
         position = int(row[0]) if row else 0
         page: Iterable[Notification] = recorder.select_notifications(
-            position, limit, stop=stop, inclusive_of_start=False)
+            position, limit, stop=stop, inclusive_of_start=False
+        )
         count = 0
         for notification in page:
             count += 1
@@ -106,8 +114,10 @@ def apply_page(
                 event = mapper.to_domain_event(notification)
                 projection.apply(cur, notification.topic, event)  # type: ignore[arg-type]
         if count:
-            cur.execute(sql.SQL("UPDATE {}.tracking SET position = %s")
-                        .format(sql.Identifier(schema)), (position,))
+            cur.execute(
+                sql.SQL("UPDATE {}.tracking SET position = %s").format(sql.Identifier(schema)),
+                (position,),
+            )
             cur.execute("SELECT pg_notify(%s, %s)", (channel(projection.name), str(position)))
         return count, position
 
@@ -128,6 +138,7 @@ class Waiter:
         self._names = list(names)
         self._positions = dict.fromkeys(self._names, 0)
         self._cond = threading.Condition()
+        self._async_waits: list[tuple[int, asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
         self._stopped = threading.Event()
         self._conn: psycopg.Connection[Any] | None = None
         self._connect()
@@ -159,9 +170,15 @@ class Waiter:
 
     def _advance(self, name: str, position: int) -> None:
         with self._cond:
-            if position > self._positions.get(name, 0):
-                self._positions[name] = position
-                self._cond.notify_all()
+            if position <= self._positions.get(name, 0):
+                return
+            self._positions[name] = position
+            self._cond.notify_all()
+            reached = min(self._positions.values())
+            ready = [w for w in self._async_waits if w[0] <= reached]
+            self._async_waits = [w for w in self._async_waits if w[0] > reached]
+        for _, loop, future in ready:
+            loop.call_soon_threadsafe(_resolve, future)
 
     def position(self, name: str) -> int:
         with self._cond:
@@ -172,11 +189,35 @@ class Waiter:
         if position <= 0:
             return True
         with self._cond:
-            return self._cond.wait_for(
-                lambda: min(self._positions.values()) >= position, timeout)
+            return self._cond.wait_for(lambda: min(self._positions.values()) >= position, timeout)
+
+    async def wait_async(self, position: int, timeout: float = 5.0) -> bool:
+        """As ``wait``, without holding a thread while the projections catch up."""
+        if position <= 0:
+            return True
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        with self._cond:
+            if min(self._positions.values()) >= position:
+                return True
+            entry = (position, loop, future)
+            self._async_waits.append(entry)
+        try:
+            await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            with self._cond:
+                if entry in self._async_waits:
+                    self._async_waits.remove(entry)
+            return False
+        return True
 
     def close(self) -> None:
         self._stopped.set()
         self._thread.join(timeout=3)
         if self._conn is not None:
             self._conn.close()
+
+
+def _resolve(future: "asyncio.Future[None]") -> None:
+    if not future.done():
+        future.set_result(None)

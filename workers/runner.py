@@ -30,8 +30,9 @@ class ProjectionRunners:
 
     def start(self) -> None:
         for name in self._names:
-            thread = threading.Thread(target=self._run, args=(BY_NAME[name](),),
-                                      name=f"projection-{name}", daemon=True)
+            thread = threading.Thread(
+                target=self._run, args=(BY_NAME[name](),), name=f"projection-{name}", daemon=True
+            )
             thread.start()
             self._threads.append(thread)
         listener = threading.Thread(target=self._listen, name="projection-wakeup", daemon=True)
@@ -69,15 +70,16 @@ class ProjectionRunners:
                 with psycopg.connect(self._dsn, autocommit=True) as conn:
                     self._drain(conn, projection, wake)
             except Exception:
-                log.exception("projection %s failed; restarting from its position",
-                              projection.name)
+                log.exception("projection %s failed; restarting from its position", projection.name)
                 self._stop.wait(1.0)
 
-    def _drain(self, conn: psycopg.Connection[Any], projection: Projection,
-               wake: threading.Event) -> None:
+    def _drain(
+        self, conn: psycopg.Connection[Any], projection: Projection, wake: threading.Event
+    ) -> None:
         while not self._stop.is_set():
             wake.clear()
-            count, _ = apply_page(conn, projection, self._app.recorder, self._app.mapper,
-                                  projection.name)
+            count, _ = apply_page(
+                conn, projection, self._app.recorder, self._app.mapper, projection.name
+            )
             if count < PAGE:
                 wake.wait(timeout=1.0)  # the timeout covers a NOTIFY lost in a reconnect

@@ -19,7 +19,9 @@ class FollowEdge(Aggregate):
         self.notify = False
         self.reblogs = True
 
-    def follow(self, follower: str, followed: str, notify: bool | None, reblogs: bool | None) -> None:
+    def follow(
+        self, follower: str, followed: str, notify: bool | None, reblogs: bool | None
+    ) -> None:
         if follower == followed:
             raise Invalid("You can't follow yourself")
         wanted_notify = self.notify if notify is None else notify
@@ -27,8 +29,12 @@ class FollowEdge(Aggregate):
         if self.active and (wanted_notify, wanted_reblogs) == (self.notify, self.reblogs):
             return  # clients retry follows: the same follow twice records nothing
         self.trigger(
-            events.Follow, actor=follower, object=followed, to=[followed],
-            notify=wanted_notify, reblogs=wanted_reblogs,
+            events.Follow,
+            actor=follower,
+            object=followed,
+            to=[followed],
+            notify=wanted_notify,
+            reblogs=wanted_reblogs,
         )
 
     def unfollow(self, follower: str, followed: str) -> None:

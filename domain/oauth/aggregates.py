@@ -9,7 +9,9 @@ from tidings.domain.oauth import events
 SCOPES = ("read", "write", "follow", "push", "admin")
 
 
-def normalise_scopes(requested: str | list[str] | None, allowed: list[str] | None = None) -> list[str]:
+def normalise_scopes(
+    requested: str | list[str] | None, allowed: list[str] | None = None
+) -> list[str]:
     """Space- or comma-separated scopes; each must be known and within ``allowed``."""
     if requested is None or requested == "" or requested == []:
         requested = "read"

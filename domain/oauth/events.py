@@ -17,6 +17,7 @@ class AppRegistered(Event, kw_only=True, frozen=True):
 class CodeIssued(Event, kw_only=True, frozen=True):
     """Stream named by the code's digest; redeeming appends version 2, so only once."""
 
+    code_digest: str
     app_id: str
     account_id: str
     scopes: list[str]

@@ -1,0 +1,112 @@
+"""Fixtures over real services: the PostgreSQL and Redis on 127.0.0.1 when they run (CI has
+them), else embedded ones. Each test gets its own database, cloned from a migrated template."""
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from litestar.testing import TestClient
+
+from tidings.api.settings import Settings
+from tidings.workers.app import build_app, prepare_database
+from tidings.workers.embedded import start_postgres, start_redis
+
+from .helpers import Client
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="session")
+def services_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("services")
+
+
+@pytest.fixture(scope="session")
+def admin_dsn(services_dir: Path) -> str:
+    if os.environ.get("TIDINGS_TEST_DATABASE_URL"):
+        return os.environ["TIDINGS_TEST_DATABASE_URL"]
+    if _listening(5432):
+        return "postgresql://postgres@127.0.0.1:5432/postgres"
+    return start_postgres(services_dir)
+
+
+@pytest.fixture(scope="session")
+def redis_url(services_dir: Path) -> Iterator[str]:
+    if os.environ.get("TIDINGS_TEST_REDIS_URL"):
+        yield os.environ["TIDINGS_TEST_REDIS_URL"]
+    elif _listening(6379):
+        yield "redis://127.0.0.1:6379/14"
+    else:
+        embedded = start_redis(services_dir)
+        yield embedded.url
+        embedded.stop()
+
+
+def _with_db(dsn: str, name: str) -> str:
+    info = psycopg.conninfo.conninfo_to_dict(dsn)
+    info["dbname"] = name
+    return psycopg.conninfo.make_conninfo(**info)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def secret() -> bytes:
+    return os.urandom(32)
+
+
+@pytest.fixture(scope="session")
+def template_db(admin_dsn: str, secret: bytes) -> Iterator[str]:
+    name = f"tidings_template_{os.getpid()}"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    prepare_database(_with_db(admin_dsn, name), secret)
+    yield name
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database(admin_dsn: str, template_db: str) -> Iterator[str]:
+    """A fresh, migrated database for one test."""
+    name = f"tidings_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
+    yield _with_db(admin_dsn, name)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def settings(database: str, redis_url: str, secret: bytes) -> Settings:
+    return Settings(
+        database_url=database,
+        redis_url=redis_url,
+        secret_key=secret,
+        rate_limits={},
+        password_hash_profile="cheapest",
+        domain="testserver.local",
+        base_url="http://testserver.local",
+    )
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[Client]:
+    """The whole app over Litestar's HTTP test client, projection runners included."""
+    with TestClient(app=build_app(settings), base_url="http://testserver.local") as test_client:
+        yield Client(test_client)
+
+
+@pytest.fixture
+def db(database: str) -> Iterator[psycopg.Connection[Any]]:
+    """A direct connection, for checking that nothing was written."""
+    with psycopg.connect(database, autocommit=True) as conn:
+        yield conn

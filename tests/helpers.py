@@ -1,0 +1,100 @@
+"""A thin client for tests that speak the API as a Mastodon app would."""
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import psycopg
+from litestar.testing import TestClient
+
+_counter = itertools.count(1)
+
+
+@dataclass
+class User:
+    id: str
+    username: str
+    password: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Client:
+    def __init__(self, http: TestClient[Any]) -> None:
+        self.http = http
+        self._app: dict[str, str] | None = None
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.http.get(url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.http.post(url, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.http.patch(url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.http.put(url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.http.delete(url, **kwargs)
+
+    def app(self, scopes: str = "read write follow push") -> dict[str, str]:
+        """An OAuth app and its client-credentials token (created once per client)."""
+        if self._app is None:
+            created = self.post(
+                "/api/v1/apps",
+                data={
+                    "client_name": "tests",
+                    "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+                    "scopes": scopes,
+                },
+            )
+            assert created.status_code == 200, created.text
+            app = created.json()
+            token = self.post(
+                "/oauth/token",
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": app["client_id"],
+                    "client_secret": app["client_secret"],
+                    "scope": scopes,
+                },
+            )
+            assert token.status_code == 200, token.text
+            self._app = {**app, "token": token.json()["access_token"]}
+        return self._app
+
+    def register(
+        self, username: str | None = None, password: str = "correct horse", **extra: Any
+    ) -> User:
+        username = username or f"user{next(_counter)}"
+        app = self.app()
+        response = self.post(
+            "/api/v1/accounts",
+            headers={"Authorization": f"Bearer {app['token']}"},
+            data={
+                "username": username,
+                "email": f"{username}@example.org",
+                "password": password,
+                "agreement": "true",
+                "locale": "en",
+                **extra,
+            },
+        )
+        assert response.status_code == 200, response.text
+        token = response.json()["access_token"]
+        me = self.get(
+            "/api/v1/accounts/verify_credentials", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert me.status_code == 200, me.text
+        return User(id=me.json()["id"], username=username, password=password, token=token)
+
+
+def event_count(db: psycopg.Connection[Any]) -> int:
+    row = db.execute("SELECT count(*) FROM tidings_events").fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,313 @@
+"""``tidings``: the one composition root. Every command works on the embedded services of
+the data folder when DATABASE_URL / REDIS_URL are unset, whether or not a server runs."""
+
+import argparse
+import dataclasses
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import psycopg
+
+from tidings.api.settings import Settings
+from tidings.workers.app import build_app, prepare_database
+from tidings.workers.embedded import EmbeddedRedis, secret_key, start_postgres, start_redis
+
+log = logging.getLogger("tidings")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "host", None):
+        overrides["host"] = args.host
+    if getattr(args, "port", None):
+        overrides["port"] = args.port
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = Path(args.data_dir)
+    return Settings.from_env(**overrides)
+
+
+@contextmanager
+def services(settings: Settings, need_redis: bool) -> Iterator[Settings]:
+    """The settings with database, Redis and master key resolved, embedded where unset."""
+    redis: EmbeddedRedis | None = None
+    dsn = settings.database_url or start_postgres(settings.data_dir)
+    redis_url = settings.redis_url
+    if need_redis and redis_url is None:
+        redis = start_redis(settings.data_dir)
+        redis_url = redis.url
+    secret = settings.secret_key or secret_key(settings.data_dir)
+    try:
+        yield dataclasses.replace(
+            settings, database_url=dsn, redis_url=redis_url, secret_key=secret
+        )
+    finally:
+        if redis is not None:
+            redis.stop()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings(args)
+    with services(settings, need_redis=True) as ready:
+        assert ready.database_url is not None and ready.secret_key is not None
+        applied = prepare_database(ready.database_url, ready.secret_key)
+        if applied:
+            log.info("applied migrations: %s", ", ".join(applied))
+        app = build_app(ready)
+        log.info(
+            "Tidings listening on http://%s:%s (data in %s)",
+            ready.host,
+            ready.port,
+            ready.data_dir if settings.database_url is None else "DATABASE_URL",
+        )
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host=ready.host,
+                port=ready.port,
+                log_level="warning",
+                lifespan="on",
+                timeout_graceful_shutdown=10,
+            )
+        )
+        server.run()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from tidings.projections.eventstore import close_event_store, open_event_store
+    from tidings.workers.runner import ProjectionRunners
+
+    settings = _settings(args)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    with services(settings, need_redis=True) as ready:
+        assert ready.database_url is not None and ready.secret_key is not None
+        prepare_database(ready.database_url, ready.secret_key)
+        app = open_event_store(ready.database_url, ready.secret_key)
+        runners = ProjectionRunners(ready.database_url, app)
+        runners.start()
+        log.info("worker running projections; stop with Ctrl-C or SIGTERM")
+        stop.wait()
+        runners.stop()
+        close_event_store(app)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    with services(_settings(args), need_redis=False) as ready:
+        assert ready.database_url is not None and ready.secret_key is not None
+        applied = prepare_database(ready.database_url, ready.secret_key)
+    print("applied: " + ", ".join(applied) if applied else "nothing to apply")
+    return 0
+
+
+def cmd_user_create(args: argparse.Namespace) -> int:
+    from argon2 import PasswordHasher
+
+    from tidings.api.services import password_hasher
+    from tidings.domain.accounts.commands import RegisterAccount
+    from tidings.domain.errors import DomainError
+    from tidings.domain.ids import new_id
+    from tidings.projections.eventstore import close_event_store, open_event_store
+
+    settings = _settings(args)
+    hasher: PasswordHasher = password_hasher(settings.password_hash_profile)
+    with services(settings, need_redis=False) as ready:
+        assert ready.database_url is not None and ready.secret_key is not None
+        prepare_database(ready.database_url, ready.secret_key)
+        app = open_event_store(ready.database_url, ready.secret_key)
+        account_id = new_id()
+        try:
+            app.handle(
+                RegisterAccount(
+                    account_id=account_id,
+                    username=args.name,
+                    email=args.email,
+                    password_hash=hasher.hash(args.password),
+                    is_admin=args.admin,
+                    is_moderator=args.moderator,
+                )
+            )
+        except DomainError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        finally:
+            close_event_store(app)
+    role = " (admin)" if args.admin else ""
+    print(f"created {args.name}{role} with id {account_id}")
+    return 0
+
+
+def cmd_projections_status(args: argparse.Namespace) -> int:
+    from tidings.projections.registry import NAMES
+    from tidings.projections.tracking import read_position
+
+    with services(_settings(args), need_redis=False) as ready:
+        assert ready.database_url is not None and ready.secret_key is not None
+        prepare_database(ready.database_url, ready.secret_key)
+        with psycopg.connect(ready.database_url, autocommit=True) as conn:
+            row = conn.execute("SELECT max(notification_id) FROM tidings_events").fetchone()
+            head = int(row[0]) if row and row[0] is not None else 0
+            print(f"{'projection':<16} {'position':>10} {'lag':>8}")
+            for name in NAMES:
+                position = read_position(conn, name)
+                print(f"{name:<16} {position:>10} {head - position:>8}")
+            print(f"{'(log head)':<16} {head:>10}")
+    return 0
+
+
+def cmd_projections_rebuild(args: argparse.Namespace) -> int:
+    from tidings.projections.eventstore import close_event_store, open_event_store
+    from tidings.projections.rebuild import rebuild
+    from tidings.projections.registry import NAMES
+
+    names = list(NAMES) if args.all else [args.name]
+    unknown = [n for n in names if n not in NAMES]
+    if unknown or not names or names == [None]:
+        print(f"error: name a projection ({', '.join(NAMES)}) or --all", file=sys.stderr)
+        return 2
+    with services(_settings(args), need_redis=False) as ready:
+        assert ready.database_url is not None and ready.secret_key is not None
+        prepare_database(ready.database_url, ready.secret_key)
+        app = open_event_store(ready.database_url, ready.secret_key)
+        try:
+            with psycopg.connect(ready.database_url, autocommit=True) as conn:
+                for name in names:
+                    bar = ProgressBar(name)
+                    count = rebuild(conn, app, name, progress=bar.update)
+                    bar.done(count)
+        finally:
+            close_event_store(app)
+    return 0
+
+
+class ProgressBar:
+    """A one-line bar on stderr with events/s, as operators watch a long rebuild."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.started = time.monotonic()
+        self.tty = sys.stderr.isatty()
+
+    def update(self, position: int, head: int) -> None:
+        if not self.tty:
+            return
+        share = position / head if head else 1.0
+        filled = int(share * 30)
+        rate = position / max(time.monotonic() - self.started, 1e-6)
+        sys.stderr.write(
+            f"\r{self.name:<16} [{'#' * filled}{'.' * (30 - filled)}]"
+            f" {position}/{head} {rate:,.0f} events/s"
+        )
+        sys.stderr.flush()
+
+    def done(self, count: int) -> None:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        if self.tty:
+            sys.stderr.write("\n")
+        print(
+            f"rebuilt {self.name}: {count} events in {elapsed:.2f} s"
+            f" ({count / elapsed:,.0f} events/s)"
+        )
+
+
+def cmd_audit_history(args: argparse.Namespace) -> int:
+    from tidings.projections.audit import account_history
+    from tidings.projections.eventstore import close_event_store, open_event_store
+
+    with services(_settings(args), need_redis=False) as ready:
+        assert ready.database_url is not None and ready.secret_key is not None
+        app = open_event_store(ready.database_url, ready.secret_key)
+        try:
+            with psycopg.connect(ready.database_url, autocommit=True) as conn:
+                history = account_history(conn, app, args.account, ready.base_url)
+        finally:
+            close_event_store(app)
+    if history is None:
+        print(f"error: no account {args.account}", file=sys.stderr)
+        return 1
+    encoder = msgspec.json.Encoder()
+    for activity in history:
+        sys.stdout.write(encoder.encode(activity).decode() + "\n")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="tidings", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help_text: str, **kwargs: Any) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, **kwargs)
+        p.add_argument(
+            "--data-dir",
+            help="data folder of the embedded services (default $TIDINGS_DATA_DIR or .tidings)",
+        )
+        return p
+
+    serve = command("serve", "run the server (embedded PostgreSQL and Redis by default)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 4000)")
+    serve.set_defaults(func=cmd_serve)
+    command("worker", "run the projection runners as a separate process").set_defaults(
+        func=cmd_worker
+    )
+    command("migrate", "apply pending read-model migrations").set_defaults(func=cmd_migrate)
+
+    user = sub.add_parser("user", help="manage accounts").add_subparsers(
+        dest="action", required=True
+    )
+    create = user.add_parser("create", help="create a local account")
+    create.add_argument("name")
+    create.add_argument("--password", required=True)
+    create.add_argument("--email")
+    create.add_argument("--admin", action="store_true")
+    create.add_argument("--moderator", action="store_true")
+    create.add_argument("--data-dir")
+    create.set_defaults(func=cmd_user_create)
+
+    projections = sub.add_parser("projections", help="read models").add_subparsers(
+        dest="action", required=True
+    )
+    status = projections.add_parser("status", help="position and lag of each projection")
+    status.add_argument("--data-dir")
+    status.set_defaults(func=cmd_projections_status)
+    rebuild = projections.add_parser("rebuild", help="rebuild from position zero, then swap")
+    rebuild.add_argument("name", nargs="?")
+    rebuild.add_argument("--all", action="store_true")
+    rebuild.add_argument("--data-dir")
+    rebuild.set_defaults(func=cmd_projections_rebuild)
+
+    audit = sub.add_parser("audit", help="replay an account's history").add_subparsers(
+        dest="action", required=True
+    )
+    history = audit.add_parser("history", help="every event of an account, in order")
+    history.add_argument("account", help="username or account id")
+    history.add_argument("--data-dir")
+    history.set_defaults(func=cmd_audit_history)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(
+        level=os.environ.get("TIDINGS_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    args = parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
