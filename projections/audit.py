@@ -74,5 +74,7 @@ def _as_activity(event: Event, position: int, base_url: str, iri: Any) -> dict[s
         activity["actor"] = iri(state.pop("actor"))
         activity["to"] = [t if t == PUBLIC else iri(t) for t in state.pop("to")]
         activity["cc"] = [t if t == PUBLIC else iri(t) for t in state.pop("cc")]
+    if isinstance(state.get("object"), str):
+        state["object"] = iri(state["object"])
     activity.update(state)
     return activity

@@ -1,8 +1,11 @@
 """Fixtures over real services: the PostgreSQL and Redis on 127.0.0.1 when they run (CI has
 them), else embedded ones. Each test gets its own database, cloned from a migrated template."""
 
+import dataclasses
 import os
 import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +13,7 @@ from typing import Any
 
 import psycopg
 import pytest
+import uvicorn
 from litestar.testing import TestClient
 
 from tidings.api.settings import Settings
@@ -36,7 +40,7 @@ def admin_dsn(services_dir: Path) -> str:
         return os.environ["TIDINGS_TEST_DATABASE_URL"]
     if _listening(5432):
         return "postgresql://postgres@127.0.0.1:5432/postgres"
-    return start_postgres(services_dir)
+    return start_postgres(services_dir).dsn
 
 
 @pytest.fixture(scope="session")
@@ -110,3 +114,27 @@ def db(database: str) -> Iterator[psycopg.Connection[Any]]:
     """A direct connection, for checking that nothing was written."""
     with psycopg.connect(database, autocommit=True) as conn:
         yield conn
+
+
+@pytest.fixture
+def live_server(settings: Settings) -> Iterator[str]:
+    """The whole app on a real socket (uvicorn in a thread), for real client libraries;
+    yields its base URL, which the app also uses for the links it renders."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    served = dataclasses.replace(settings, base_url=base_url, domain=base_url.split("//")[1])
+    server = uvicorn.Server(uvicorn.Config(build_app(served), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.01)
+    try:
+        yield base_url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

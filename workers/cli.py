@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,13 @@ import psycopg
 
 from tidings.api.settings import Settings
 from tidings.workers.app import build_app, prepare_database
-from tidings.workers.embedded import EmbeddedRedis, secret_key, start_postgres, start_redis
+from tidings.workers.embedded import (
+    EmbeddedPostgres,
+    EmbeddedRedis,
+    secret_key,
+    start_postgres,
+    start_redis,
+)
 
 log = logging.getLogger("tidings")
 
@@ -39,7 +45,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 def services(settings: Settings, need_redis: bool) -> Iterator[Settings]:
     """The settings with database, Redis and master key resolved, embedded where unset."""
     redis: EmbeddedRedis | None = None
-    dsn = settings.database_url or start_postgres(settings.data_dir)
+    postgres: EmbeddedPostgres | None = None
+    dsn = settings.database_url
+    if dsn is None:
+        postgres = start_postgres(settings.data_dir)
+        dsn = postgres.dsn
     redis_url = settings.redis_url
     if need_redis and redis_url is None:
         redis = start_redis(settings.data_dir)
@@ -52,6 +62,8 @@ def services(settings: Settings, need_redis: bool) -> Iterator[Settings]:
     finally:
         if redis is not None:
             redis.stop()
+        if postgres is not None:
+            postgres.stop()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -80,8 +92,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 timeout_graceful_shutdown=10,
             )
         )
-        server.run()
+        # uvicorn re-raises SIGTERM once it has shut down; turning that into SystemExit lets
+        # the embedded PostgreSQL and Redis stop too, instead of dying with the process.
+        signal.signal(signal.SIGTERM, _exit_cleanly)
+        with suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn already shut down cleanly
+            server.run()
+    log.info("Tidings stopped")
     return 0
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -99,7 +120,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
         runners = ProjectionRunners(ready.database_url, app)
         runners.start()
         log.info("worker running projections; stop with Ctrl-C or SIGTERM")
-        stop.wait()
+        heartbeat = os.environ.get("TIDINGS_HEARTBEAT_FILE")
+        while not stop.wait(15.0 if heartbeat else None):
+            if heartbeat:  # compose's health check looks at this file's age
+                Path(heartbeat).touch()
         runners.stop()
         close_event_store(app)
     return 0
@@ -174,8 +198,7 @@ def cmd_projections_rebuild(args: argparse.Namespace) -> int:
     from tidings.projections.registry import NAMES
 
     names = list(NAMES) if args.all else [args.name]
-    unknown = [n for n in names if n not in NAMES]
-    if unknown or not names or names == [None]:
+    if (not args.name and not args.all) or any(n not in NAMES for n in names):
         print(f"error: name a projection ({', '.join(NAMES)}) or --all", file=sys.stderr)
         return 2
     with services(_settings(args), need_redis=False) as ready:
@@ -191,6 +214,32 @@ def cmd_projections_rebuild(args: argparse.Namespace) -> int:
         finally:
             close_event_store(app)
     return 0
+
+
+def cmd_projections_verify(args: argparse.Namespace) -> int:
+    from tidings.projections.eventstore import close_event_store, open_event_store
+    from tidings.projections.rebuild import verify
+    from tidings.projections.registry import NAMES
+
+    names = list(NAMES) if args.all else [args.name]
+    if (not args.name and not args.all) or any(n not in NAMES for n in names):
+        print(f"error: name a projection ({', '.join(NAMES)}) or --all", file=sys.stderr)
+        return 2
+    differing = 0
+    with services(_settings(args), need_redis=False) as ready:
+        assert ready.database_url is not None and ready.secret_key is not None
+        app = open_event_store(ready.database_url, ready.secret_key)
+        try:
+            with psycopg.connect(ready.database_url, autocommit=True) as conn:
+                for name in names:
+                    counts = verify(conn, app, name)
+                    bad = {t: n for t, n in counts.items() if n}
+                    differing += sum(bad.values())
+                    verdict = "identical" if not bad else f"DIFFERS {bad}"
+                    print(f"{name:<16} {verdict}")
+        finally:
+            close_event_store(app)
+    return 1 if differing else 0
 
 
 class ProgressBar:
@@ -288,6 +337,12 @@ def parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--all", action="store_true")
     rebuild.add_argument("--data-dir")
     rebuild.set_defaults(func=cmd_projections_rebuild)
+
+    check = projections.add_parser("verify", help="compare a fresh rebuild with the live model")
+    check.add_argument("name", nargs="?")
+    check.add_argument("--all", action="store_true")
+    check.add_argument("--data-dir")
+    check.set_defaults(func=cmd_projections_verify)
 
     audit = sub.add_parser("audit", help="replay an account's history").add_subparsers(
         dest="action", required=True

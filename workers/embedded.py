@@ -49,26 +49,30 @@ def _prune_dead_holders(pgdata: Path) -> None:
         handles.write_text(json.dumps(pids))
 
 
-def start_postgres(data_dir: Path) -> str:
-    """Starts (or attaches to) the folder's PostgreSQL; returns the tidings database DSN.
+@dataclass
+class EmbeddedPostgres:
+    dsn: str
+    server: Any  # pgserver's PostgresServer
 
-    The server stops when the last process holding it exits.
-    """
+    def stop(self) -> None:
+        """Leaves the server running while another process on this folder still holds it."""
+        self.server.cleanup()
+
+
+def start_postgres(data_dir: Path) -> EmbeddedPostgres:
+    """Starts (or attaches to) the folder's PostgreSQL, with a ``tidings`` database."""
     from pgserver.postgres_server import get_server  # only the embedded mode needs it
 
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     pgdata = (data_dir / "postgres").resolve()
     pgdata.mkdir(parents=True, exist_ok=True)
     _prune_dead_holders(pgdata)
     server = get_server(pgdata, cleanup_mode="stop")
-    admin_uri = server.get_uri()
-    with psycopg.connect(admin_uri, autocommit=True) as conn:
-        if (
-            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone()
-            is None
-        ):
+    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,))
+        if found.fetchone() is None:
             conn.execute(f'CREATE DATABASE "{DATABASE}"')
-    dsn: str = server.get_uri(DATABASE)
-    return dsn
+    return EmbeddedPostgres(dsn=server.get_uri(DATABASE), server=server)
 
 
 @dataclass
