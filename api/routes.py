@@ -3,6 +3,8 @@
 from typing import Any
 
 from tidings.api.mastodon.accounts import AccountsController, LegacyRegistrationController
+from tidings.api.mastodon.statuses import StatusesController
+from tidings.api.mastodon.timelines import TimelinesController
 from tidings.api.oauth import AppsController, OAuthController
 
 ROUTES: list[Any] = [
@@ -10,4 +12,6 @@ ROUTES: list[Any] = [
     LegacyRegistrationController,
     AppsController,
     OAuthController,
+    StatusesController,
+    TimelinesController,
 ]

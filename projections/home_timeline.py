@@ -2,10 +2,15 @@
 indexed range scan. Keeps its own copy of follows and post audiences, so a rebuild from the
 log is exact whatever the other read models hold."""
 
+from typing import Any
+
+from psycopg import AsyncConnection
+
 from tidings.domain.addressing import recipients, visibility_of
 from tidings.domain.graph import events as graph_events
 from tidings.domain.ids import flake_of
 from tidings.domain.statuses import events as status_events
+from tidings.projections.statuses import SELECT, Window
 from tidings.projections.tracking import Cursor, Projection, handles
 
 BACKFILL = 40  # posts of a newly followed account copied into the follower's home
@@ -79,3 +84,18 @@ class HomeTimeline(Projection):
             " AND p.visibility <> 'direct'",
             (event.actor, event.object),
         )
+
+
+async def page(
+    conn: AsyncConnection[Any], owner_id: str, window: Window, exclude: list[str]
+) -> list[dict[str, Any]]:
+    """One range scan of the owner's rows, joined to the statuses they point at;
+    ``exclude`` lists visibilities left out (Pleroma's ``exclude_visibilities``)."""
+    conditions, values, order = window.where("h.status_id")
+    cur = await conn.execute(
+        f"{SELECT} JOIN home_timeline h ON h.status_id = s.id"
+        f" WHERE h.owner_id = %s AND {conditions} AND s.visibility <> ALL(%s)"
+        f" ORDER BY h.status_id {order} LIMIT %s",
+        (owner_id, *values, exclude, window.limit),
+    )
+    return await cur.fetchall()

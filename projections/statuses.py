@@ -1,8 +1,14 @@
 """Statuses as the API shows them, with reply counts kept as columns."""
 
+from typing import Any, Protocol
+
+from psycopg import AsyncConnection
+
 from tidings.domain.addressing import visibility_of
 from tidings.domain.ids import flake_of
 from tidings.domain.statuses import events
+from tidings.domain.statuses.visibility import may_see, needs_follow
+from tidings.projections.relationships import following_ids
 from tidings.projections.tracking import Cursor, Projection, handles
 
 
@@ -54,3 +60,73 @@ class Statuses(Projection):
             " WHERE id = (SELECT in_reply_to_id FROM gone)",
             (flake_of(event.originator_id),),
         )
+
+
+class Window(Protocol):
+    """A page of ids (the API's ``Page``): SQL bounds on a column, and a size."""
+
+    limit: int
+
+    def where(self, column: str) -> tuple[str, list[Any], str]: ...
+
+
+# The posting app comes along, so rendering a page needs no query per status.
+SELECT = (
+    "SELECT s.*, app.name AS app_name, app.website AS app_website FROM statuses s"
+    " LEFT JOIN oauth_apps app ON app.id = s.app_id"
+)
+
+
+async def by_ids(conn: AsyncConnection[Any], ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    cur = await conn.execute(f"{SELECT} WHERE s.id = ANY(%s)", (ids,))
+    return {row["id"]: row for row in await cur.fetchall()}
+
+
+async def by_id(conn: AsyncConnection[Any], status_id: str) -> dict[str, Any] | None:
+    return (await by_ids(conn, [status_id])).get(status_id)
+
+
+async def public(
+    conn: AsyncConnection[Any], window: Window, with_local: bool
+) -> list[dict[str, Any]]:
+    """Public posts, and local-only ones for signed-in readers. The visibility test is
+    written out, not a parameter, so the planner can use the matching partial index."""
+    shown = "s.visibility IN ('public', 'local')" if with_local else "s.visibility = 'public'"
+    conditions, values, order = window.where("s.id")
+    cur = await conn.execute(
+        f"{SELECT} WHERE {shown} AND {conditions} ORDER BY s.id {order} LIMIT %s",
+        (*values, window.limit),
+    )
+    return await cur.fetchall()
+
+
+async def visible(
+    conn: AsyncConnection[Any], rows: list[dict[str, Any]], viewer_id: str | None
+) -> list[dict[str, Any]]:
+    """The rows ``viewer_id`` may see, in their order; one query for the whole batch."""
+    followed: set[str] = set()
+    authors = {r["account_id"] for r in rows if needs_follow(r["visibility"])}
+    if viewer_id is not None and authors:
+        followed = await following_ids(conn, viewer_id, sorted(authors))
+    return [
+        r
+        for r in rows
+        if may_see(
+            r["visibility"], r["account_id"], r["mentions"], viewer_id, r["account_id"] in followed
+        )
+    ]
+
+
+async def accounts_named(
+    conn: AsyncConnection[Any], usernames: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Active local accounts by lowercased username, to resolve a post's @mentions."""
+    if not usernames:
+        return {}
+    cur = await conn.execute(
+        "SELECT id, username FROM accounts WHERE lower(username) = ANY(%s) AND NOT deactivated",
+        ([u.lower() for u in usernames],),
+    )
+    return {row["username"].lower(): row for row in await cur.fetchall()}

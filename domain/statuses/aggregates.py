@@ -17,7 +17,7 @@ class Status(Aggregate):
         if self.deleted:
             raise NotFound("Record not found")
         if by != self.author and not as_admin:
-            raise Forbidden("This action is outside the authorized scopes")
+            raise Forbidden("This action is not allowed")
         self.trigger(events.Delete, actor=by, object=flake_of(self.id), attributed_to=self.author)
 
     def apply(self, event: Event) -> None:

@@ -1,0 +1,181 @@
+"""The Status entity in Mastodon's shape, with Pleroma's extra fields under ``pleroma``."""
+
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import msgspec
+
+from tidings.api.entities.account import Account, Emoji, render_account
+from tidings.api.entities.common import iso
+from tidings.api.settings import Settings
+
+
+class Mention(msgspec.Struct, kw_only=True):
+    id: str
+    username: str
+    acct: str
+    url: str
+
+
+class Tag(msgspec.Struct, kw_only=True):
+    name: str
+    url: str
+
+
+class Application(msgspec.Struct, kw_only=True):
+    name: str
+    website: str | None = None
+
+
+class StatusPleroma(msgspec.Struct, kw_only=True):
+    """Every field of Pleroma's "differences in Mastodon API responses"; megalodon reads
+    this object without a guard, so it is always there."""
+
+    local: bool
+    conversation_id: int | None
+    direct_conversation_id: int | None
+    in_reply_to_account_acct: str | None
+    content: dict[str, str]
+    spoiler_text: dict[str, str]
+    expires_at: str | None
+    thread_muted: bool
+    emoji_reactions: list[dict[str, Any]]
+    parent_visible: bool
+    pinned_at: str | None
+    quotes_count: int
+    event: dict[str, Any] | None
+    non_anonymous: bool
+    bookmark_folder: str | None
+
+
+class Status(msgspec.Struct, kw_only=True):
+    id: str
+    uri: str
+    url: str
+    created_at: str
+    edited_at: str | None
+    account: Account
+    content: str
+    text: str | None  # the source, only in the answer to a delete (delete and redraft)
+    visibility: str
+    sensitive: bool
+    spoiler_text: str
+    language: str | None
+    in_reply_to_id: str | None
+    in_reply_to_account_id: str | None
+    reblog: "Status | None"
+    replies_count: int
+    reblogs_count: int
+    favourites_count: int
+    favourited: bool
+    reblogged: bool
+    muted: bool
+    bookmarked: bool
+    pinned: bool
+    media_attachments: list[dict[str, Any]]
+    mentions: list[Mention]
+    tags: list[Tag]
+    emojis: list[Emoji]
+    card: dict[str, Any] | None
+    poll: dict[str, Any] | None
+    application: Application | None
+    pleroma: StatusPleroma
+
+
+def conversation_number(conversation_id: str | None) -> int | None:
+    """Pleroma hands out a CRC32 of the thread's context with the top bit cleared, so
+    clients that read the field into a signed 32-bit integer (Java, Kotlin) keep working."""
+    if conversation_id is None:
+        return None
+    return zlib.crc32(conversation_id.encode()) & 0x7FFFFFFF
+
+
+def tag_url(settings: Settings, name: str) -> str:
+    return f"{settings.base_url}/tag/{quote(name)}"
+
+
+@dataclass
+class StatusContext:
+    """What a page of statuses needs beyond its own rows, loaded once for the page."""
+
+    settings: Settings
+    accounts: dict[str, dict[str, Any]]  # authors, reply targets and mentioned accounts
+    visible_parents: set[str]  # ids of the replied-to statuses the viewer may see
+    _rendered: dict[str, Account] = field(default_factory=dict)
+
+    def account(self, account_id: str) -> Account:
+        # A page often repeats authors: render each once.
+        if account_id not in self._rendered:
+            self._rendered[account_id] = render_account(self.accounts[account_id], self.settings)
+        return self._rendered[account_id]
+
+
+def render_status(row: dict[str, Any], ctx: StatusContext, *, with_source: bool = False) -> Status:
+    settings = ctx.settings
+    mentions = [
+        Mention(
+            id=a["id"],
+            username=a["username"],
+            acct=a["username"],
+            url=f"{settings.base_url}/users/{a['username']}",
+        )
+        for a in (ctx.accounts.get(m) for m in row["mentions"])
+        if a is not None
+    ]
+    reply_account = ctx.accounts.get(row["in_reply_to_account_id"] or "")
+    app = (
+        Application(name=row["app_name"], website=row["app_website"])
+        if row.get("app_name")
+        else None
+    )
+    return Status(
+        id=row["id"],
+        uri=f"{settings.base_url}/objects/{row['id']}",
+        url=f"{settings.base_url}/notice/{row['id']}",
+        created_at=iso(row["created_at"]),
+        edited_at=None,
+        account=ctx.account(row["account_id"]),
+        content=row["content"],
+        text=row["source"] if with_source else None,
+        visibility=row["visibility"],
+        sensitive=bool(row["sensitive"]),
+        spoiler_text=row["spoiler_text"],
+        language=row["language"],
+        in_reply_to_id=row["in_reply_to_id"],
+        in_reply_to_account_id=row["in_reply_to_account_id"],
+        reblog=None,
+        replies_count=row["replies_count"],
+        reblogs_count=row["reblogs_count"],
+        favourites_count=row["favourites_count"],
+        favourited=False,
+        reblogged=False,
+        muted=False,
+        bookmarked=False,
+        pinned=False,
+        media_attachments=[],
+        mentions=mentions,
+        tags=[Tag(name=t, url=tag_url(settings, t)) for t in row["tags"]],
+        emojis=[],
+        card=None,
+        poll=None,
+        application=app,
+        pleroma=StatusPleroma(
+            local=True,
+            conversation_id=conversation_number(row["conversation_id"]),
+            direct_conversation_id=None,
+            in_reply_to_account_acct=reply_account["username"] if reply_account else None,
+            content={"text/plain": row["source"]},
+            spoiler_text={"text/plain": row["spoiler_text"]},
+            expires_at=None,
+            thread_muted=False,
+            emoji_reactions=[],
+            parent_visible=row["in_reply_to_id"] in ctx.visible_parents,
+            pinned_at=None,
+            quotes_count=0,
+            event=None,
+            non_anonymous=False,
+            bookmark_folder=None,
+        ),
+    )

@@ -1,0 +1,333 @@
+"""Posting, showing and deleting statuses, and rendering pages of them for every endpoint."""
+
+import html
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from psycopg import AsyncConnection
+
+from tidings.api.auth import Viewer, rate_limited, scope
+from tidings.api.entities.status import Status as StatusEntity
+from tidings.api.entities.status import StatusContext, render_status, tag_url
+from tidings.api.errors import ApiError, not_found
+from tidings.api.params import params
+from tidings.api.services import Services
+from tidings.api.settings import Settings
+from tidings.domain.addressing import VISIBILITIES, Visibility
+from tidings.domain.ids import is_flake, new_id
+from tidings.domain.oauth.aggregates import grants
+from tidings.domain.statuses.commands import DeleteStatus, PostStatus
+from tidings.projections import accounts, statuses
+
+CONTENT_TYPES = ("text/plain",)
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
+
+
+class StatusIn(msgspec.Struct, kw_only=True):
+    status: str = ""
+    visibility: str | None = None
+    spoiler_text: str = ""
+    sensitive: bool | None = None
+    language: str | None = None
+    in_reply_to_id: str | None = None
+    content_type: str | None = None
+    preview: bool = False
+    # Accepted so they are refused clearly rather than dropped without a word:
+    media_ids: list[str] | str = []
+    poll: dict[str, Any] | None = None
+    scheduled_at: str | None = None
+    expires_in: int | None = None
+    to: list[str] | None = None
+    quote_id: str | None = None
+
+
+# A URL runs to whitespace, minus trailing punctuation; a mention is @name or
+# @name@domain (the domain may carry a port); a hashtag needs one letter.
+_TOKEN = re.compile(
+    r"(?P<url>https?://[^\s<>\"]*[^\s<>\".,;:!?'()\[\]])"
+    r"|(?<![\w@/=.])@(?P<user>[A-Za-z0-9_]{1,30})"
+    r"(?:@(?P<host>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d+)?))?(?![\w@])"
+    r"|(?<![\w&#/])#(?P<tag>\w*[^\W\d]\w*)"
+)
+
+
+class Formatted(msgspec.Struct, kw_only=True):
+    content: str
+    mentions: list[str]  # account ids, in order of appearance
+    tags: list[str]
+
+
+def mentioned_usernames(text: str, domain: str) -> list[str]:
+    """Usernames of the local accounts the text may mention."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        host = match["host"]
+        if match["user"] and (host is None or host.lower() == domain.lower()):
+            found.append(match["user"])
+    return found
+
+
+def format_plain(text: str, known: dict[str, dict[str, Any]], settings: Settings) -> Formatted:
+    """Plain text to HTML: every piece of the text is escaped, and only the links built here
+    are markup. ``known`` maps lowercased usernames to the accounts that exist."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    out: list[str] = []
+    mentions: list[str] = []
+    tags: list[str] = []
+    last = 0
+    for match in _TOKEN.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        last = match.end()
+        if match["url"]:
+            url = html.escape(match["url"])
+            out.append(f'<a href="{url}" rel="ugc nofollow noopener" target="_blank">{url}</a>')
+        elif match["user"]:
+            host = match["host"]
+            account = known.get(match["user"].lower())
+            if account is None or (host is not None and host.lower() != settings.domain.lower()):
+                out.append(html.escape(match[0]))
+                continue
+            if account["id"] not in mentions:
+                mentions.append(account["id"])
+            name = html.escape(account["username"])
+            href = html.escape(f"{settings.base_url}/users/{account['username']}")
+            out.append(
+                f'<span class="h-card"><a class="u-url mention" data-user="{account["id"]}"'
+                f' href="{href}" rel="ugc">@<span>{name}</span></a></span>'
+            )
+        else:
+            tag = match["tag"]
+            if tag.lower() not in tags:
+                tags.append(tag.lower())
+            href = html.escape(tag_url(settings, tag.lower()))
+            out.append(
+                f'<a class="hashtag" data-tag="{html.escape(tag.lower())}" href="{href}"'
+                f' rel="tag ugc">#{html.escape(tag)}</a>'
+            )
+    out.append(html.escape(text[last:]))
+    body = "".join(out).replace("\n", "<br/>")
+    return Formatted(content=f"<p>{body}</p>", mentions=mentions, tags=tags)
+
+
+def reader(viewer: Viewer | None) -> str | None:
+    """The reading account, or None for a visitor. A token may be absent, but one that is
+    presented must allow reading statuses (Mastodon's ``authorize_if_got_token!``)."""
+    if viewer is None:
+        return None
+    if not grants(viewer.scopes, "read:statuses"):
+        raise ApiError(403, "This action is outside the authorized scopes")
+    return viewer.account_id
+
+
+async def render_page(
+    conn: AsyncConnection[Any],
+    rows: list[dict[str, Any]],
+    viewer_id: str | None,
+    settings: Settings,
+    *,
+    with_source: bool = False,
+) -> list[StatusEntity]:
+    """Renders rows the viewer may see: a few batch queries per page, none per status."""
+    parent_ids = [r["in_reply_to_id"] for r in rows if r["in_reply_to_id"]]
+    parents = list((await statuses.by_ids(conn, parent_ids)).values())
+    visible_parents = {p["id"] for p in await statuses.visible(conn, parents, viewer_id)}
+    account_ids = {
+        a
+        for r in rows
+        for a in (r["account_id"], r["in_reply_to_account_id"], *r["mentions"])
+        if a is not None
+    }
+    ctx = StatusContext(
+        settings=settings,
+        accounts=await accounts.by_ids(conn, sorted(account_ids)),
+        visible_parents=visible_parents,
+    )
+    return [
+        render_status(r, ctx, with_source=with_source)
+        for r in rows
+        if r["account_id"] in ctx.accounts
+    ]
+
+
+async def visible_status(
+    conn: AsyncConnection[Any], status_id: str, viewer_id: str | None
+) -> dict[str, Any]:
+    """The status, or 404 alike for a bad id, a missing status and one the viewer may not
+    see, so a private post's existence does not leak."""
+    row = await statuses.by_id(conn, status_id) if is_flake(status_id) else None
+    if row is None or not await statuses.visible(conn, [row], viewer_id):
+        raise not_found()
+    return row
+
+
+def _visibility(requested: str | None, preferences: dict[str, Any]) -> Visibility:
+    if not requested:
+        default = preferences.get("default_scope")
+        return default if default in VISIBILITIES else "public"
+    for known in VISIBILITIES:
+        if requested == known:
+            return known
+    if requested.startswith("list:"):
+        raise ApiError(422, "Validation failed: list visibility is not supported yet")
+    raise ApiError(422, f"Validation failed: visibility must be one of {', '.join(VISIBILITIES)}")
+
+
+def _refuse_unsupported(payload: StatusIn) -> None:
+    content_type = payload.content_type or "text/plain"
+    if content_type not in CONTENT_TYPES:
+        raise ApiError(
+            422,
+            f"Validation failed: content_type {content_type} is not supported yet;"
+            " only text/plain until rich text formatting lands",
+        )
+    unsupported = {
+        "media_ids": bool(payload.media_ids),
+        "poll": bool(payload.poll),
+        "scheduled_at": bool(payload.scheduled_at),
+        "expires_in": bool(payload.expires_in),
+        "to": bool(payload.to),
+        "quote_id": bool(payload.quote_id),
+    }
+    for name, given in unsupported.items():
+        if given:
+            raise ApiError(422, f"Validation failed: {name} is not supported yet")
+    if payload.language and not _LANGUAGE.match(payload.language):
+        raise ApiError(422, "Validation failed: language must be an ISO 639 code")
+
+
+class StatusesController(Controller):
+    path = "/api/v1/statuses"
+
+    @post("/", guards=[scope("write:statuses"), rate_limited("write")], status_code=200)
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        svc: NamedDependency[Services],
+        user: NamedDependency[Viewer],
+    ) -> StatusEntity:
+        payload = await params(request, StatusIn)
+        _refuse_unsupported(payload)
+        settings = svc.settings
+        text = payload.status.strip()
+        spoiler = payload.spoiler_text.strip()
+        if not text:
+            raise ApiError(422, "Validation failed: cannot post an empty status without media")
+        if len(text) + len(spoiler) > settings.max_toot_chars:
+            raise ApiError(
+                422,
+                "Validation failed: the status is over the character limit"
+                f" ({settings.max_toot_chars} characters, spoiler text included)",
+            )
+        author_id = user.user_id
+        async with svc.pool.connection() as conn:
+            author = await accounts.by_id(conn, author_id)
+            if author is None:
+                raise ApiError(401, "The access token is invalid")
+            preferences: dict[str, Any] = author.get("preferences") or {}
+            visibility = _visibility(payload.visibility, preferences)
+            parent = None
+            if payload.in_reply_to_id:
+                parent = await visible_status(conn, payload.in_reply_to_id, author_id)
+            known = await statuses.accounts_named(conn, mentioned_usernames(text, settings.domain))
+        formatted = format_plain(text, known, settings)
+        sensitive = payload.sensitive
+        if sensitive is None:
+            sensitive = bool(preferences.get("default_sensitive"))
+        command = PostStatus(
+            status_id=new_id(),
+            account_id=author_id,
+            content=formatted.content,
+            source=text,
+            visibility=visibility,
+            spoiler_text=spoiler,
+            sensitive=sensitive or bool(spoiler),  # a content warning hides the text
+            language=payload.language or preferences.get("language"),
+            in_reply_to_id=parent["id"] if parent else None,
+            in_reply_to_account_id=parent["account_id"] if parent else None,
+            conversation_id=parent["conversation_id"] if parent else None,
+            mentions=formatted.mentions,
+            tags=formatted.tags,
+            app_id=user.app_id,
+        )
+        if payload.preview:
+            return await _preview(svc, command)
+        await svc.execute(command)
+        async with svc.pool.connection() as conn:
+            row = await statuses.by_id(conn, command.status_id)
+            if row is None:  # deleted by a moderator between the write and this read
+                raise not_found()
+            return (await render_page(conn, [row], author_id, settings))[0]
+
+    @get("/{status_id:str}")
+    async def show(
+        self,
+        status_id: FromPath[str],
+        svc: NamedDependency[Services],
+        viewer: NamedDependency[Viewer | None],
+    ) -> StatusEntity:
+        viewer_id = reader(viewer)
+        async with svc.pool.connection() as conn:
+            row = await visible_status(conn, status_id, viewer_id)
+            return (await render_page(conn, [row], viewer_id, svc.settings))[0]
+
+    @delete(
+        "/{status_id:str}",
+        guards=[scope("write:statuses"), rate_limited("write")],
+        status_code=200,
+    )
+    async def remove(
+        self,
+        status_id: FromPath[str],
+        svc: NamedDependency[Services],
+        user: NamedDependency[Viewer],
+    ) -> StatusEntity:
+        """Answers with the status as it was and its source ``text``, for delete and
+        redraft. 404 for what the user may not see, 403 for someone else's status."""
+        async with svc.pool.connection() as conn:
+            row = await visible_status(conn, status_id, user.user_id)
+        await svc.execute(
+            DeleteStatus(
+                status_id=row["id"],
+                account_id=user.user_id,
+                as_admin=user.is_admin or user.is_moderator,  # Pleroma lets staff delete
+            )
+        )
+        async with svc.pool.connection() as conn:
+            rendered = await render_page(conn, [row], user.user_id, svc.settings, with_source=True)
+        if not rendered:
+            raise not_found()
+        return rendered[0]
+
+
+async def _preview(svc: Services, command: PostStatus) -> StatusEntity:
+    """Pleroma's ``preview``: the status as it would be, with nothing written."""
+    row: dict[str, Any] = {
+        "id": command.status_id,
+        "account_id": command.account_id,
+        "visibility": command.visibility,
+        "content": command.content,
+        "source": command.source,
+        "content_type": command.content_type,
+        "spoiler_text": command.spoiler_text,
+        "sensitive": command.sensitive,
+        "language": command.language,
+        "in_reply_to_id": command.in_reply_to_id,
+        "in_reply_to_account_id": command.in_reply_to_account_id,
+        "conversation_id": command.conversation_id or command.status_id,
+        "mentions": command.mentions,
+        "tags": command.tags,
+        "app_id": command.app_id,
+        "app_name": None,
+        "app_website": None,
+        "replies_count": 0,
+        "reblogs_count": 0,
+        "favourites_count": 0,
+        "created_at": datetime.now(UTC),
+    }
+    async with svc.pool.connection() as conn:
+        return (await render_page(conn, [row], command.account_id, svc.settings))[0]

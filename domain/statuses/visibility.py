@@ -1,0 +1,27 @@
+"""Who may see a status: the one rule every read path applies."""
+
+from collections.abc import Sequence
+
+
+def may_see(
+    visibility: str,
+    author: str,
+    mentions: Sequence[str],
+    viewer: str | None,
+    follows_author: bool,
+) -> bool:
+    """``viewer`` is an account id, or None for a visitor (or an app without a user)."""
+    if visibility in ("public", "unlisted"):
+        return True
+    if viewer is None:
+        return False
+    if viewer == author or viewer in mentions:
+        return True
+    if visibility == "local":  # every account here is local, so any signed-in reader
+        return True
+    return visibility == "private" and follows_author
+
+
+def needs_follow(visibility: str) -> bool:
+    """Whether deciding needs to know if the viewer follows the author."""
+    return visibility == "private"
