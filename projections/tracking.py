@@ -157,7 +157,7 @@ class Waiter:
         while not self._stopped.is_set():
             try:
                 assert self._conn is not None
-                for note in self._conn.notifies(timeout=1.0):
+                for note in self._conn.notifies(timeout=0.25):
                     self._advance(note.channel.removeprefix("projection_"), int(note.payload))
             except psycopg.Error:
                 if self._stopped.is_set():

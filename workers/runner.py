@@ -53,7 +53,7 @@ class ProjectionRunners:
                     conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE)))
                     self._wake_all()  # anything appended while we were not listening
                     while not self._stop.is_set():
-                        for _ in conn.notifies(timeout=1.0, stop_after=1):
+                        for _ in conn.notifies(timeout=0.25, stop_after=1):
                             self._wake_all()
             except psycopg.Error as error:
                 log.warning("wake-up listener lost its connection: %s", error)
