@@ -3,9 +3,13 @@
 from typing import Any
 
 from tidings.api.mastodon.accounts import AccountsController, LegacyRegistrationController
+from tidings.api.mastodon.instance import InstanceController, NotImplementedController
 from tidings.api.mastodon.statuses import StatusesController
 from tidings.api.mastodon.timelines import TimelinesController
 from tidings.api.oauth import AppsController, OAuthController
+from tidings.api.pleroma.emoji import EmojiFilesController, PleromaEmojiController
+from tidings.api.pleroma.frontend import FrontendController
+from tidings.api.pleroma.instance import HealthController, NodeInfoController
 
 ROUTES: list[Any] = [
     AccountsController,
@@ -14,4 +18,11 @@ ROUTES: list[Any] = [
     OAuthController,
     StatusesController,
     TimelinesController,
+    InstanceController,
+    NotImplementedController,
+    NodeInfoController,
+    HealthController,
+    PleromaEmojiController,
+    EmojiFilesController,
+    FrontendController,
 ]

@@ -55,6 +55,20 @@ class Settings:
     max_bio_chars: int = 5000
     max_name_chars: int = 100
     max_fields: int = 10
+    max_field_name_chars: int = 255
+    max_field_value_chars: int = 2047
+    # Limits clients read from /api/v1/instance (Pleroma's defaults); bytes, characters, seconds.
+    upload_limit: int = 16_000_000
+    avatar_upload_limit: int = 2_000_000
+    background_upload_limit: int = 4_000_000
+    banner_upload_limit: int = 4_000_000
+    max_media_attachments: int = 1000
+    description_limit: int = 5000
+    chat_limit: int = 5000
+    poll_max_options: int = 20
+    poll_max_option_chars: int = 200
+    poll_min_expiration: int = 0
+    poll_max_expiration: int = 365 * 24 * 3600
     rate_limits: dict[str, RateLimit] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     secret_key: bytes | None = None  # wraps per-account keys; generated into data_dir if unset
     password_hash_profile: str = "default"  # "cheapest" only for test suites
