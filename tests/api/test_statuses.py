@@ -1,5 +1,7 @@
 """Posting, reading and deleting statuses, and who may see them."""
 
+import runpy
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -267,3 +269,11 @@ def test_preview_renders_without_posting(client: Client, db: psycopg.Connection[
     assert preview["tags"][0]["name"] == "idea"
     assert event_count(db) == before
     assert client.get(f"/api/v1/statuses/{preview['id']}").status_code == 404
+
+
+def test_mastodon_py_posts_follows_reads_and_deletes(live_server: str) -> None:
+    """The real Mastodon.py client, end to end, through bench/mastodon_py_check.py."""
+    script = Path(__file__).parents[2] / "bench" / "mastodon_py_check.py"
+    run_checks = runpy.run_path(str(script))["run_checks"]
+    passed = run_checks(live_server)
+    assert {"status_post_private", "private_hidden_from_stranger", "status_delete"} <= set(passed)
