@@ -19,7 +19,17 @@ import msgspec
 import psycopg
 from litestar import Litestar
 
+from tidings.api.services import password_hasher
 from tidings.api.settings import Settings
+from tidings.domain.accounts.commands import RegisterAccount
+from tidings.domain.application import Tidings
+from tidings.domain.errors import DomainError
+from tidings.domain.ids import new_id
+from tidings.projections.audit import account_history
+from tidings.projections.eventstore import close_event_store, open_event_store
+from tidings.projections.rebuild import rebuild, verify
+from tidings.projections.registry import NAMES
+from tidings.projections.tracking import read_position
 from tidings.workers.app import build_app, prepare_database
 from tidings.workers.embedded import (
     EmbeddedPostgres,
@@ -28,6 +38,7 @@ from tidings.workers.embedded import (
     start_postgres,
     start_redis,
 )
+from tidings.workers.runner import ProjectionRunners
 
 log = logging.getLogger("tidings")
 
@@ -66,6 +77,36 @@ def services(settings: Settings, need_redis: bool) -> Iterator[Settings]:
             redis.stop()
         if postgres is not None:
             postgres.stop()
+
+
+@dataclasses.dataclass
+class Opened:
+    settings: Settings
+    dsn: str
+    app: Tidings
+    conn: psycopg.Connection[Any]
+
+
+@contextmanager
+def opened(args: argparse.Namespace) -> Iterator[Opened]:
+    """What the operator commands share: migrated database, event store, a connection."""
+    with services(_settings(args), need_redis=False) as ready:
+        assert ready.database_url is not None and ready.secret_key is not None  # resolved
+        prepare_database(ready.database_url, ready.secret_key)
+        app = open_event_store(ready.database_url, ready.secret_key)
+        try:
+            with psycopg.connect(ready.database_url, autocommit=True) as conn:
+                yield Opened(ready, ready.database_url, app, conn)
+        finally:
+            close_event_store(app)
+
+
+def _projection_names(args: argparse.Namespace) -> list[str] | None:
+    names = list(NAMES) if args.all else [args.name]
+    if (not args.name and not args.all) or any(n not in NAMES for n in names):
+        print(f"error: name a projection ({', '.join(NAMES)}) or --all", file=sys.stderr)
+        return None
+    return names
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -130,18 +171,11 @@ def _exit_cleanly(signum: int, frame: object) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from tidings.projections.eventstore import close_event_store, open_event_store
-    from tidings.workers.runner import ProjectionRunners
-
-    settings = _settings(args)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    with services(settings, need_redis=True) as ready:
-        assert ready.database_url is not None and ready.secret_key is not None
-        prepare_database(ready.database_url, ready.secret_key)
-        app = open_event_store(ready.database_url, ready.secret_key)
-        runners = ProjectionRunners(ready.database_url, app)
+    with opened(args) as ctx:
+        runners = ProjectionRunners(ctx.dsn, ctx.app)
         runners.start()
         log.info("worker running projections; stop with Ctrl-C or SIGTERM")
         heartbeat = os.environ.get("TIDINGS_HEARTBEAT_FILE")
@@ -149,7 +183,6 @@ def cmd_worker(args: argparse.Namespace) -> int:
             if heartbeat:  # compose's health check looks at this file's age
                 Path(heartbeat).touch()
         runners.stop()
-        close_event_store(app)
     return 0
 
 
@@ -162,23 +195,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_user_create(args: argparse.Namespace) -> int:
-    from argon2 import PasswordHasher
-
-    from tidings.api.services import password_hasher
-    from tidings.domain.accounts.commands import RegisterAccount
-    from tidings.domain.errors import DomainError
-    from tidings.domain.ids import new_id
-    from tidings.projections.eventstore import close_event_store, open_event_store
-
-    settings = _settings(args)
-    hasher: PasswordHasher = password_hasher(settings.password_hash_profile)
-    with services(settings, need_redis=False) as ready:
-        assert ready.database_url is not None and ready.secret_key is not None
-        prepare_database(ready.database_url, ready.secret_key)
-        app = open_event_store(ready.database_url, ready.secret_key)
-        account_id = new_id()
+    hasher = password_hasher(Settings.from_env().password_hash_profile)
+    account_id = new_id()
+    with opened(args) as ctx:
         try:
-            app.handle(
+            ctx.app.handle(
                 RegisterAccount(
                     account_id=account_id,
                     username=args.name,
@@ -191,78 +212,43 @@ def cmd_user_create(args: argparse.Namespace) -> int:
         except DomainError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1
-        finally:
-            close_event_store(app)
     role = " (admin)" if args.admin else ""
     print(f"created {args.name}{role} with id {account_id}")
     return 0
 
 
 def cmd_projections_status(args: argparse.Namespace) -> int:
-    from tidings.projections.registry import NAMES
-    from tidings.projections.tracking import read_position
-
-    with services(_settings(args), need_redis=False) as ready:
-        assert ready.database_url is not None and ready.secret_key is not None
-        prepare_database(ready.database_url, ready.secret_key)
-        with psycopg.connect(ready.database_url, autocommit=True) as conn:
-            row = conn.execute("SELECT max(notification_id) FROM tidings_events").fetchone()
-            head = int(row[0]) if row and row[0] is not None else 0
-            print(f"{'projection':<16} {'position':>10} {'lag':>8}")
-            for name in NAMES:
-                position = read_position(conn, name)
-                print(f"{name:<16} {position:>10} {head - position:>8}")
-            print(f"{'(log head)':<16} {head:>10}")
+    with opened(args) as ctx:
+        head = ctx.app.recorder.max_notification_id() or 0
+        print(f"{'projection':<16} {'position':>10} {'lag':>8}")
+        for name in NAMES:
+            position = read_position(ctx.conn, name)
+            print(f"{name:<16} {position:>10} {head - position:>8}")
+        print(f"{'(log head)':<16} {head:>10}")
     return 0
 
 
 def cmd_projections_rebuild(args: argparse.Namespace) -> int:
-    from tidings.projections.eventstore import close_event_store, open_event_store
-    from tidings.projections.rebuild import rebuild
-    from tidings.projections.registry import NAMES
-
-    names = list(NAMES) if args.all else [args.name]
-    if (not args.name and not args.all) or any(n not in NAMES for n in names):
-        print(f"error: name a projection ({', '.join(NAMES)}) or --all", file=sys.stderr)
+    names = _projection_names(args)
+    if names is None:
         return 2
-    with services(_settings(args), need_redis=False) as ready:
-        assert ready.database_url is not None and ready.secret_key is not None
-        prepare_database(ready.database_url, ready.secret_key)
-        app = open_event_store(ready.database_url, ready.secret_key)
-        try:
-            with psycopg.connect(ready.database_url, autocommit=True) as conn:
-                for name in names:
-                    bar = ProgressBar(name)
-                    count = rebuild(conn, app, name, progress=bar.update)
-                    bar.done(count)
-        finally:
-            close_event_store(app)
+    with opened(args) as ctx:
+        for name in names:
+            bar = ProgressBar(name)
+            bar.done(rebuild(ctx.conn, ctx.app, name, progress=bar.update))
     return 0
 
 
 def cmd_projections_verify(args: argparse.Namespace) -> int:
-    from tidings.projections.eventstore import close_event_store, open_event_store
-    from tidings.projections.rebuild import verify
-    from tidings.projections.registry import NAMES
-
-    names = list(NAMES) if args.all else [args.name]
-    if (not args.name and not args.all) or any(n not in NAMES for n in names):
-        print(f"error: name a projection ({', '.join(NAMES)}) or --all", file=sys.stderr)
+    names = _projection_names(args)
+    if names is None:
         return 2
     differing = 0
-    with services(_settings(args), need_redis=False) as ready:
-        assert ready.database_url is not None and ready.secret_key is not None
-        app = open_event_store(ready.database_url, ready.secret_key)
-        try:
-            with psycopg.connect(ready.database_url, autocommit=True) as conn:
-                for name in names:
-                    counts = verify(conn, app, name)
-                    bad = {t: n for t, n in counts.items() if n}
-                    differing += sum(bad.values())
-                    verdict = "identical" if not bad else f"DIFFERS {bad}"
-                    print(f"{name:<16} {verdict}")
-        finally:
-            close_event_store(app)
+    with opened(args) as ctx:
+        for name in names:
+            bad = {t: n for t, n in verify(ctx.conn, ctx.app, name).items() if n}
+            differing += sum(bad.values())
+            print(f"{name:<16} {'identical' if not bad else f'DIFFERS {bad}'}")
     return 1 if differing else 0
 
 
@@ -297,17 +283,8 @@ class ProgressBar:
 
 
 def cmd_audit_history(args: argparse.Namespace) -> int:
-    from tidings.projections.audit import account_history
-    from tidings.projections.eventstore import close_event_store, open_event_store
-
-    with services(_settings(args), need_redis=False) as ready:
-        assert ready.database_url is not None and ready.secret_key is not None
-        app = open_event_store(ready.database_url, ready.secret_key)
-        try:
-            with psycopg.connect(ready.database_url, autocommit=True) as conn:
-                history = account_history(conn, app, args.account, ready.base_url)
-        finally:
-            close_event_store(app)
+    with opened(args) as ctx:
+        history = account_history(ctx.conn, ctx.app, args.account, ctx.settings.base_url)
     if history is None:
         print(f"error: no account {args.account}", file=sys.stderr)
         return 1

@@ -98,7 +98,8 @@ def test_kill_minus_nine_loses_no_acknowledged_write(tmp_path: Path) -> None:
             ]
             assert missing == []
             home = http.get(f"{server.base}/api/v1/timelines/home?limit=40", headers=bob).json()
-            assert {s["id"] for s in home} <= set(acknowledged)
+            # Writes in flight when the server died may be there too: committed, never answered.
+            assert max(acknowledged) in {s["id"] for s in home}
 
         verified = server.cli("projections", "verify", "--all")
         assert verified.returncode == 0, verified.stdout + verified.stderr
