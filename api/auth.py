@@ -69,15 +69,19 @@ async def viewer_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer | 
     return viewer
 
 
-def scope(needed: str, user: bool = True) -> Guard:
-    """Guard: a token with ``needed`` (``read`` covers ``read:accounts``); ``user`` asks for a
-    token that belongs to an account rather than an app."""
+def scope(needed: str, *alternatives: str, user: bool = True) -> Guard:
+    """Guard: a token with ``needed`` or one of ``alternatives`` (``read`` covers
+    ``read:accounts``); ``user`` asks for a token that belongs to an account rather than an
+    app. Alternatives carry Mastodon's older scopes: ``follow`` still allows following."""
+    accepted = (needed, *alternatives)
 
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         viewer = await viewer_of(connection)
-        if viewer is None or (user and viewer.account_id is None):
+        if viewer is None:
             raise ApiError(401, "The access token is invalid")
-        if not grants(viewer.scopes, needed):
+        if user and viewer.account_id is None:
+            raise ApiError(401, "This method requires an authenticated user")
+        if not any(grants(viewer.scopes, one) for one in accepted):
             raise ApiError(403, "This action is outside the authorized scopes")
 
     return guard

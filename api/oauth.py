@@ -1,12 +1,13 @@
 """OAuth 2: apps, the authorization-code flow with a real login form, every token grant,
 and revocation. Secrets are compared by digest and never stored in clear."""
 
+import base64
 import hmac
 import html
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote_plus, urlencode
 
 import msgspec
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -18,8 +19,8 @@ from tidings.api.entities.oauth import Application, Token
 from tidings.api.errors import ApiError
 from tidings.api.params import params, raw_params
 from tidings.api.services import Services, digest
-from tidings.api.tokens import grant_token, new_secret
-from tidings.domain.errors import Invalid
+from tidings.api.tokens import NO_STORE, grant_token, new_secret
+from tidings.domain.errors import Invalid, NotFound
 from tidings.domain.ids import new_id
 from tidings.domain.oauth.aggregates import normalise_scopes
 from tidings.domain.oauth.commands import IssueCode, RegisterApp, RevokeToken
@@ -27,6 +28,8 @@ from tidings.projections import accounts, oauth
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 CODE_LIFETIME = timedelta(minutes=10)
+# The login page must not be framed by another site (clickjacking of the password form).
+_PAGE_HEADERS = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
 
 
 class AppIn(msgspec.Struct, kw_only=True):
@@ -97,13 +100,15 @@ def _scopes(requested: str | list[str] | None, allowed: list[str] | None = None)
 class AppsController(Controller):
     path = "/api/v1/apps"
 
-    @post("/", status_code=200)
+    @post("/", status_code=200, response_headers=NO_STORE)
     async def create(
         self, request: Request[Any, Any, Any], svc: NamedDependency[Services]
     ) -> Application:
         payload = await params(request, AppIn)
         if not payload.client_name.strip() or len(payload.client_name) > 255:
             raise ApiError(422, "Validation failed: client_name must be 1 to 255 characters")
+        if payload.website is not None and len(payload.website) > 2000:
+            raise ApiError(422, "Validation failed: website is too long")
         uris = _uris(payload.redirect_uris)
         scopes = _scopes(payload.scopes)
         app_id, client_id, client_secret = new_id(), new_secret(), new_secret()
@@ -147,9 +152,15 @@ class AppsController(Controller):
 
 
 async def _client(
-    svc: Services, client_id: str | None, client_secret: str | None
+    svc: Services,
+    request: Request[Any, Any, Any],
+    client_id: str | None,
+    client_secret: str | None,
 ) -> dict[str, Any]:
-    """The app whose id and secret were presented; a mismatch is a 401 ``invalid_client``."""
+    """The app whose id and secret were presented, in the body or (RFC 6749 2.3.1, the
+    default of generic OAuth libraries) as HTTP Basic; a mismatch is a 401 ``invalid_client``."""
+    if not client_id and client_secret is None:
+        client_id, client_secret = _basic_credentials(request)
     if not client_id or client_secret is None:
         raise ApiError(401, "invalid_client: client_id and client_secret are required")
     async with svc.pool.connection() as conn:
@@ -157,6 +168,20 @@ async def _client(
     if app is None or not hmac.compare_digest(app["client_secret_digest"], digest(client_secret)):
         raise ApiError(401, "invalid_client: unknown client or wrong secret")
     return app
+
+
+def _basic_credentials(request: Request[Any, Any, Any]) -> tuple[str | None, str | None]:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None, None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None, None
+    client_id, found, client_secret = decoded.partition(":")
+    if not found:
+        return None, None
+    return unquote_plus(client_id), unquote_plus(client_secret)
 
 
 async def _authenticate(svc: Services, login: str, password: str) -> str | None:
@@ -178,10 +203,10 @@ _DUMMY_HASH = (
 class OAuthController(Controller):
     path = "/oauth"
 
-    @post("/token", guards=[rate_limited("login")], status_code=200)
+    @post("/token", guards=[rate_limited("login")], status_code=200, response_headers=NO_STORE)
     async def token(self, request: Request[Any, Any, Any], svc: NamedDependency[Services]) -> Token:
         payload = await params(request, TokenIn)
-        app = await _client(svc, payload.client_id, payload.client_secret)
+        app = await _client(svc, request, payload.client_id, payload.client_secret)
         grant = payload.grant_type
         if grant == "client_credentials":
             return await grant_token(
@@ -231,14 +256,17 @@ class OAuthController(Controller):
             old = await oauth.token_by_refresh(conn, digest(payload.refresh_token))
         if old is None or old["app_id"] != app["id"]:
             raise ApiError(400, "invalid_grant: unknown refresh token")
-        return await grant_token(
-            svc,
-            app["id"],
-            old["account_id"],
-            list(old["scopes"]),
-            "refresh_token",
-            replaces_token_id=old["id"],
-        )
+        try:
+            return await grant_token(
+                svc,
+                app["id"],
+                old["account_id"],
+                list(old["scopes"]),
+                "refresh_token",
+                replaces_token_id=old["id"],
+            )
+        except (Invalid, NotFound) as error:  # used twice at once: the token's stream decided
+            raise ApiError(400, f"invalid_grant: {error}") from None
 
     @post("/revoke", status_code=200)
     async def revoke(
@@ -246,7 +274,7 @@ class OAuthController(Controller):
     ) -> dict[str, Any]:
         """RFC 7009: an unknown token is not an error, so callers learn nothing from it."""
         payload = await params(request, RevokeIn)
-        app = await _client(svc, payload.client_id, payload.client_secret)
+        app = await _client(svc, request, payload.client_id, payload.client_secret)
         async with svc.pool.connection() as conn:
             found = await oauth.token(conn, digest(payload.token))
         if found is not None and found["app_id"] == app["id"]:
@@ -262,6 +290,7 @@ class OAuthController(Controller):
         return Response(
             _login_page(svc, app, payload, redirect_uri, scopes, error=None),
             media_type=MediaType.HTML,
+            headers=_PAGE_HEADERS,
         )
 
     @post("/authorize", guards=[rate_limited("login")], media_type=MediaType.HTML, status_code=200)
@@ -279,6 +308,7 @@ class OAuthController(Controller):
                 ),
                 media_type=MediaType.HTML,
                 status_code=401,
+                headers=_PAGE_HEADERS,
             )
         code = secrets.token_urlsafe(32)
         await svc.execute(
@@ -292,7 +322,9 @@ class OAuthController(Controller):
             )
         )
         if redirect_uri == OOB:
-            return Response(_code_page(code), media_type=MediaType.HTML)
+            return Response(
+                _code_page(code), media_type=MediaType.HTML, headers=_PAGE_HEADERS | NO_STORE
+            )
         query = {"code": code} | ({"state": payload.state} if payload.state else {})
         separator = "&" if "?" in redirect_uri else "?"
         return Redirect(f"{redirect_uri}{separator}{urlencode(query)}", status_code=302)

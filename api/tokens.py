@@ -9,6 +9,9 @@ from tidings.domain.ids import new_id
 from tidings.domain.oauth.commands import IssueToken
 from tidings.projections import accounts
 
+# RFC 6749 5.1: answers that carry secrets must not be cached by anything in between.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
 
 def new_secret() -> str:
     return secrets.token_urlsafe(32)

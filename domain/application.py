@@ -224,7 +224,7 @@ def _issue_token(app: Tidings, cmd: oauth_commands.IssueToken) -> list[Aggregate
         changed.append(code)
     if cmd.replaces_token_id is not None:
         old = _existing(app, Token, stream_id(cmd.replaces_token_id), "Token")
-        old.revoke()
+        old.replace()
         changed.append(old)
     token = Token(stream_id(cmd.token_id))
     token.trigger(

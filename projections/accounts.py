@@ -102,15 +102,33 @@ async def by_username(conn: AsyncConnection[Any], username: str) -> dict[str, An
 
 
 async def search(
-    conn: AsyncConnection[Any], query: str, limit: int, offset: int
+    conn: AsyncConnection[Any],
+    query: str,
+    limit: int,
+    offset: int,
+    followed_by: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Prefix match on the username first, then on the display name."""
+    """Prefix match on the username first, then on a word of the display name; with
+    ``followed_by``, only accounts that account follows (filtered before the page is cut)."""
     prefix = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    following = (
+        " AND a.id IN (SELECT followed_id FROM follows WHERE follower_id = %(follower)s)"
+        if followed_by is not None
+        else ""
+    )
     cur = await conn.execute(
-        f"{_SELECT} WHERE NOT a.deactivated AND (lower(a.username) LIKE %s"
-        " OR lower(a.display_name) LIKE %s)"
-        " ORDER BY lower(a.username) LIKE %s DESC, a.username LIMIT %s OFFSET %s",
-        (prefix, "%" + prefix, prefix, limit, offset),
+        f"{_SELECT} WHERE NOT a.deactivated AND (lower(a.username) LIKE %(prefix)s"
+        f" OR lower(a.display_name) LIKE %(prefix)s OR lower(a.display_name) LIKE %(word)s)"
+        f"{following}"
+        " ORDER BY lower(a.username) LIKE %(prefix)s DESC, a.username"
+        " LIMIT %(limit)s OFFSET %(offset)s",
+        {
+            "prefix": prefix,
+            "word": "% " + prefix,
+            "follower": followed_by,
+            "limit": limit,
+            "offset": offset,
+        },
     )
     return await cur.fetchall()
 

@@ -63,9 +63,10 @@ class AccountPleroma(msgspec.Struct, kw_only=True):
     ap_id: str
     background_image: str | None = None
     tags: list[str] = []
-    relationship: Relationship | dict[str, Any] = {}
-    is_moderator: bool = False
-    is_admin: bool = False
+    # Pleroma sends {} without a viewer; one type keeps the OpenAPI schema expressible.
+    relationship: dict[str, Any] = {}
+    is_moderator: bool | None = False  # None: the owner hides their role (show_role)
+    is_admin: bool | None = False
     is_confirmed: bool = True
     confirmation_pending: bool = False
     hide_favorites: bool = True
@@ -139,12 +140,13 @@ def render_account(
         Field(name=f.get("name", ""), value=html.escape(f.get("value", "")))
         for f in row.get("fields") or []
     ]
+    show_role = own or bool(prefs.get("show_role", True))
     pleroma = AccountPleroma(
         ap_id=account_url,
         background_image=prefs.get("background_image"),
-        relationship=relationship if relationship is not None else {},
-        is_admin=bool(row["is_admin"]),
-        is_moderator=bool(row["is_moderator"]),
+        relationship=msgspec.to_builtins(relationship) if relationship is not None else {},
+        is_admin=bool(row["is_admin"]) if show_role else None,
+        is_moderator=bool(row["is_moderator"]) if show_role else None,
         hide_favorites=bool(prefs.get("hide_favorites", True)),
         hide_followers=bool(prefs.get("hide_followers")),
         hide_follows=bool(prefs.get("hide_follows")),
@@ -191,7 +193,7 @@ def render_account(
         locked=bool(row["locked"]),
         bot=bool(row["bot"]),
         discoverable=bool(row["discoverable"]),
-        group=False,
+        group=prefs.get("actor_type") == "Group",
         created_at=iso(row["created_at"]),
         note=plain_to_html(row["note"]),
         url=account_url,

@@ -1,9 +1,12 @@
 """Mastodon's accounts endpoints with Pleroma's extras."""
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 from litestar import Controller, Request, get, patch, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from psycopg import AsyncConnection
@@ -14,8 +17,9 @@ from tidings.api.entities.oauth import Token
 from tidings.api.errors import ApiError, not_found
 from tidings.api.params import params
 from tidings.api.services import Services
+from tidings.api.settings import Settings
 from tidings.api.text import check_length
-from tidings.api.tokens import grant_token
+from tidings.api.tokens import NO_STORE, grant_token
 from tidings.domain.accounts.aggregates import USERNAME
 from tidings.domain.accounts.commands import RegisterAccount, UpdateCredentials
 from tidings.domain.graph.commands import FollowAccount, UnfollowAccount
@@ -54,30 +58,43 @@ class FieldIn(msgspec.Struct, kw_only=True):
     value: str = ""
 
 
-class CredentialsIn(msgspec.Struct, kw_only=True, omit_defaults=True):
-    display_name: str | msgspec.UnsetType = msgspec.UNSET
-    note: str | msgspec.UnsetType = msgspec.UNSET
-    locked: bool | msgspec.UnsetType = msgspec.UNSET
-    bot: bool | msgspec.UnsetType = msgspec.UNSET
-    discoverable: bool | msgspec.UnsetType = msgspec.UNSET
-    fields_attributes: dict[str, FieldIn] | list[FieldIn] | msgspec.UnsetType = msgspec.UNSET
-    source: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
-    no_rich_text: bool | msgspec.UnsetType = msgspec.UNSET
-    hide_followers: bool | msgspec.UnsetType = msgspec.UNSET
-    hide_follows: bool | msgspec.UnsetType = msgspec.UNSET
-    hide_followers_count: bool | msgspec.UnsetType = msgspec.UNSET
-    hide_follows_count: bool | msgspec.UnsetType = msgspec.UNSET
-    hide_favorites: bool | msgspec.UnsetType = msgspec.UNSET
-    show_role: bool | msgspec.UnsetType = msgspec.UNSET
-    default_scope: str | msgspec.UnsetType = msgspec.UNSET
-    pleroma_settings_store: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
-    skip_thread_containment: bool | msgspec.UnsetType = msgspec.UNSET
-    allow_following_move: bool | msgspec.UnsetType = msgspec.UNSET
-    also_known_as: list[str] | msgspec.UnsetType = msgspec.UNSET
-    discoverable_: bool | msgspec.UnsetType = msgspec.UNSET
-    actor_type: str | msgspec.UnsetType = msgspec.UNSET
-    accepts_chat_messages: bool | msgspec.UnsetType = msgspec.UNSET
-    language: str | msgspec.UnsetType = msgspec.UNSET
+class SourceIn(msgspec.Struct, kw_only=True):
+    privacy: str | None = None
+    sensitive: bool | None = None
+    language: str | None = None
+
+
+class CredentialsIn(msgspec.Struct, kw_only=True):
+    """Mastodon's parameters and every Pleroma extra of the differences document."""
+
+    display_name: str | None = None
+    note: str | None = None
+    locked: bool | None = None
+    bot: bool | None = None
+    discoverable: bool | None = None
+    # JSON clients send a list; forms send fields_attributes[0][name]=..., a map by index.
+    fields_attributes: dict[str, FieldIn] | list[FieldIn] | None = None
+    source: SourceIn | None = None
+    no_rich_text: bool | None = None
+    hide_followers: bool | None = None
+    hide_follows: bool | None = None
+    hide_followers_count: bool | None = None
+    hide_follows_count: bool | None = None
+    hide_favorites: bool | None = None
+    show_role: bool | None = None
+    default_scope: str | None = None
+    # An object; multipart clients may send it as a JSON string.
+    pleroma_settings_store: dict[str, Any] | str | None = None
+    skip_thread_containment: bool | None = None
+    allow_following_move: bool | None = None
+    also_known_as: list[str] | None = None
+    actor_type: str | None = None
+    accepts_chat_messages: bool | None = None
+    language: str | None = None
+    # Images: a file, or "" to reset to the default (uploads arrive with media support).
+    avatar: Any = None
+    header: Any = None
+    pleroma_background_image: Any = None
 
 
 class SearchIn(msgspec.Struct, kw_only=True):
@@ -106,7 +123,12 @@ class WithRelationshipsIn(msgspec.Struct, kw_only=True):
 
 
 _SCOPES = ("public", "unlisted", "private", "direct", "local")
-_ACTOR_TYPES = ("Person", "Service", "Group", "Application")
+_ACTOR_TYPES = ("Person", "Service", "Group")  # what Pleroma lets a local account be
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,4}$")
+_MAX_ALIASES = 20
+_MAX_SETTINGS_BYTES = 512 * 1024
+_FIELD_NAME_CHARS = 255
+_FIELD_VALUE_CHARS = 2047
 
 
 async def _account_row(conn: AsyncConnection[Any], ref: str) -> dict[str, Any]:
@@ -144,50 +166,128 @@ async def relationships_of(
     return result
 
 
-def _credentials_changes(payload: CredentialsIn, svc: Services) -> dict[str, Any]:
-    settings = svc.settings
+def _credentials_changes(payload: CredentialsIn, settings: Settings) -> dict[str, Any]:
+    """The profile changes of an update_credentials request, checked before anything is
+    written: a wrong value is a 422 and the whole request is refused."""
+    _refuse_uploads(payload)
+    check_length("display_name", payload.display_name, settings.max_name_chars)
+    check_length("note", payload.note, settings.max_bio_chars)
     changes: dict[str, Any] = {
-        k: v for k, v in msgspec.structs.asdict(payload).items() if v is not msgspec.UNSET
+        name: getattr(payload, name)
+        for name in (
+            "display_name",
+            "note",
+            "locked",
+            "discoverable",
+            "no_rich_text",
+            "hide_followers",
+            "hide_follows",
+            "hide_followers_count",
+            "hide_follows_count",
+            "hide_favorites",
+            "show_role",
+            "skip_thread_containment",
+            "allow_following_move",
+            "accepts_chat_messages",
+        )
+        if getattr(payload, name) is not None
     }
-    check_length("display_name", changes.get("display_name"), settings.max_name_chars)
-    check_length("note", changes.get("note"), settings.max_bio_chars)
-    source = changes.pop("source", None) or {}
-    if "privacy" in source:
-        changes.setdefault("default_scope", source["privacy"])
-    if "sensitive" in source:
-        changes["default_sensitive"] = bool(source["sensitive"])
-    if "language" in source:
-        changes.setdefault("language", source["language"])
-    if changes.get("default_scope") not in (None, *_SCOPES):
-        raise ApiError(422, f"Validation failed: default_scope must be one of {', '.join(_SCOPES)}")
-    if changes.get("actor_type") not in (None, *_ACTOR_TYPES):
-        raise ApiError(422, "Validation failed: actor_type must be Person, Service or Group")
-    if changes.get("actor_type") is not None:
-        changes["bot"] = changes["actor_type"] == "Service"
-    attributes = changes.pop("fields_attributes", None)
-    if attributes is not None:
-        items = list(attributes.values()) if isinstance(attributes, dict) else attributes
-        if len(items) > settings.max_fields:
-            raise ApiError(422, f"Validation failed: at most {settings.max_fields} fields")
-        for item in items:
-            check_length("field name", item["name"], 255)
-            check_length("field value", item["value"], 2047)
-        changes["fields"] = [
-            {"name": i["name"], "value": i["value"]} for i in items if i["name"] or i["value"]
-        ]
-    store = changes.pop("pleroma_settings_store", None)
-    if store is not None:
-        changes["settings_store"] = store
-    if "discoverable_" in changes:
-        changes["discoverable"] = changes.pop("discoverable_")
+    source = payload.source or SourceIn()
+    privacy = payload.default_scope if payload.default_scope is not None else source.privacy
+    if privacy is not None:
+        if privacy not in _SCOPES:
+            raise ApiError(422, f"Validation failed: privacy must be one of {', '.join(_SCOPES)}")
+        changes["default_scope"] = privacy
+    if source.sensitive is not None:
+        changes["default_sensitive"] = source.sensitive
+    language = payload.language if payload.language is not None else source.language
+    if language is not None:
+        if not _LANGUAGE.match(language):
+            raise ApiError(422, "Validation failed: language must be a language tag like en-GB")
+        changes["language"] = language
+    # Pleroma keeps bot and actor_type as one fact: a Service is a bot.
+    if payload.actor_type is not None:
+        if payload.actor_type not in _ACTOR_TYPES:
+            raise ApiError(
+                422, f"Validation failed: actor_type must be one of {', '.join(_ACTOR_TYPES)}"
+            )
+        changes["actor_type"] = payload.actor_type
+        changes["bot"] = payload.actor_type == "Service"
+    elif payload.bot is not None:
+        changes["bot"] = payload.bot
+        changes["actor_type"] = "Service" if payload.bot else "Person"
+    if payload.fields_attributes is not None:
+        changes["fields"] = _fields(payload.fields_attributes, settings.max_fields)
+    if payload.also_known_as is not None:
+        changes["also_known_as"] = _aliases(payload.also_known_as)
+    if payload.pleroma_settings_store is not None:
+        changes["settings_store"] = _settings_store(payload.pleroma_settings_store)
     return changes
+
+
+def _refuse_uploads(payload: CredentialsIn) -> None:
+    for name in ("avatar", "header", "pleroma_background_image"):
+        value = getattr(payload, name)
+        if value is None or value == "":  # "" resets to the default, which is all there is
+            continue
+        if isinstance(value, UploadFile):
+            raise ApiError(422, f"Validation failed: {name} uploads are not supported yet")
+        raise ApiError(422, f"Validation failed: {name} must be an image file or an empty string")
+
+
+def _fields(attributes: dict[str, FieldIn] | list[FieldIn], most: int) -> list[dict[str, str]]:
+    if isinstance(attributes, dict):
+        try:  # fields_attributes[10] comes after fields_attributes[9]
+            items = [attributes[k] for k in sorted(attributes, key=int)]
+        except ValueError:
+            raise ApiError(
+                422, "Validation failed: fields_attributes keys must be indexes"
+            ) from None
+    else:
+        items = attributes
+    if len(items) > most:
+        raise ApiError(422, f"Validation failed: at most {most} profile fields")
+    for item in items:
+        check_length("field name", item.name, _FIELD_NAME_CHARS)
+        check_length("field value", item.value, _FIELD_VALUE_CHARS)
+    # Mastodon drops a row left blank in its form.
+    return [{"name": i.name, "value": i.value} for i in items if i.name or i.value]
+
+
+def _aliases(aliases: list[str]) -> list[str]:
+    if len(aliases) > _MAX_ALIASES:
+        raise ApiError(422, f"Validation failed: at most {_MAX_ALIASES} also_known_as entries")
+    for alias in aliases:
+        parts = urlsplit(alias)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(alias) > 2048:
+            raise ApiError(422, f"Validation failed: also_known_as has an invalid URL: {alias}")
+    return list(dict.fromkeys(aliases))
+
+
+def _settings_store(value: dict[str, Any] | str) -> dict[str, Any]:
+    """``{frontend: {...}}``; each frontend's value replaces only that frontend's."""
+    if isinstance(value, str):
+        try:
+            value = msgspec.json.decode(value)
+        except msgspec.DecodeError:
+            raise ApiError(
+                422, "Validation failed: pleroma_settings_store must be a JSON object"
+            ) from None
+        if not isinstance(value, dict):
+            raise ApiError(422, "Validation failed: pleroma_settings_store must be a JSON object")
+    if len(msgspec.json.encode(value)) > _MAX_SETTINGS_BYTES:
+        raise ApiError(422, "Validation failed: pleroma_settings_store is too large")
+    return value
 
 
 class AccountsController(Controller):
     path = "/api/v1/accounts"
 
     @post(
-        "/", guards=[scope("write:accounts", user=False), rate_limited("register")], status_code=200
+        "/",
+        guards=[scope("write:accounts", user=False), rate_limited("register")],
+        status_code=200,
+        response_headers=NO_STORE,
     )
     async def register(
         self,
@@ -196,9 +296,14 @@ class AccountsController(Controller):
         user: NamedDependency[Viewer],
     ) -> Token:
         """Registration with an app token answers with the new account's own token."""
+        _registrations_open(svc)
         payload = await params(request, RegistrationIn)
         if not payload.agreement:
             raise ApiError(422, "Validation failed: agreement must be accepted")
+        # language, else the locale clients send; an unusable hint is dropped, not refused
+        language = next(
+            (x for x in (payload.language, payload.locale) if x and _LANGUAGE.match(x)), None
+        )
         account_id = await _register(
             svc,
             payload.username,
@@ -206,12 +311,12 @@ class AccountsController(Controller):
             payload.email,
             payload.fullname,
             payload.bio,
-            payload.language or payload.locale,
+            language,
             user.app_id,
         )
         return await grant_token(svc, user.app_id, account_id, user.scopes, "password")
 
-    @get("/verify_credentials", guards=[scope("read:accounts")])
+    @get("/verify_credentials", guards=[scope("read:accounts", "profile")])
     async def verify_credentials(
         self, svc: NamedDependency[Services], user: NamedDependency[Viewer]
     ) -> Account:
@@ -224,7 +329,7 @@ class AccountsController(Controller):
         svc: NamedDependency[Services],
         user: NamedDependency[Viewer],
     ) -> Account:
-        changes = _credentials_changes(await params(request, CredentialsIn), svc)
+        changes = _credentials_changes(await params(request, CredentialsIn), svc.settings)
         if changes:
             await svc.execute(UpdateCredentials(account_id=user.user_id, changes=changes))
         return await own_account(svc, user.user_id)
@@ -237,8 +342,8 @@ class AccountsController(Controller):
         viewer: NamedDependency[Viewer | None],
     ) -> Account:
         payload = await params(request, LookupIn)
-        username, _, domain = payload.acct.removeprefix("@").partition("@")
-        if domain and domain != svc.settings.domain:
+        username, _, domain = payload.acct.strip().removeprefix("@").partition("@")
+        if domain and domain.lower() != svc.settings.domain.lower():
             raise not_found()
         async with svc.pool.connection() as conn:
             return render_account(await _account_row(conn, username), svc.settings)
@@ -252,18 +357,22 @@ class AccountsController(Controller):
     ) -> list[Account]:
         """No token needed: Pleroma opens account search to visitors."""
         payload = await params(request, SearchIn)
-        query = payload.q.strip().removeprefix("@").split("@")[0]
-        if not query:
-            return []
+        query, _, domain = payload.q.strip().removeprefix("@").partition("@")
+        if not query or (domain and domain.lower() != svc.settings.domain.lower()):
+            return []  # no federation yet: only local accounts can match
+        followed_by = None
+        if payload.following:
+            if viewer is None or viewer.account_id is None:
+                raise ApiError(401, "following=true needs a signed-in user")
+            followed_by = viewer.account_id
         async with svc.pool.connection() as conn:
             rows = await accounts.search(
-                conn, query, max(1, min(payload.limit, 80)), max(0, payload.offset)
+                conn,
+                query,
+                max(1, min(payload.limit, 80)),
+                max(0, payload.offset),
+                followed_by=followed_by,
             )
-            if payload.following and viewer is not None and viewer.account_id:
-                followed = await graph.following_ids(
-                    conn, viewer.account_id, [r["id"] for r in rows]
-                )
-                rows = [r for r in rows if r["id"] in followed]
         return [render_account(row, svc.settings) for row in rows]
 
     @get("/relationships", guards=[scope("read:follows")])
@@ -297,7 +406,9 @@ class AccountsController(Controller):
         return render_account(row, svc.settings, own=own, relationship=rel)
 
     @post(
-        "/{account_id:str}/follow", guards=[scope("follow"), rate_limited("write")], status_code=200
+        "/{account_id:str}/follow",
+        guards=[scope("write:follows", "follow"), rate_limited("write")],
+        status_code=200,
     )
     async def follow(
         self,
@@ -324,7 +435,7 @@ class AccountsController(Controller):
 
     @post(
         "/{account_id:str}/unfollow",
-        guards=[scope("follow"), rate_limited("write")],
+        guards=[scope("write:follows", "follow"), rate_limited("write")],
         status_code=200,
     )
     async def unfollow(
@@ -350,6 +461,11 @@ async def own_account(svc: Services, account_id: str) -> Account:
     return render_account(row, svc.settings, own=True)
 
 
+def _registrations_open(svc: Services) -> None:
+    if not svc.settings.registrations_open:
+        raise ApiError(403, "Registrations are closed on this instance")
+
+
 async def _register(
     svc: Services,
     username: str,
@@ -360,8 +476,6 @@ async def _register(
     language: str | None,
     app_id: str | None,
 ) -> str:
-    if not svc.settings.registrations_open:
-        raise ApiError(403, "Registrations are closed")
     if not USERNAME.match(username):
         raise ApiError(
             422,
@@ -398,6 +512,7 @@ class LegacyRegistrationController(Controller):
         self, request: Request[Any, Any, Any], svc: NamedDependency[Services]
     ) -> Account:
         """Pleroma's older form: no app token, answers with the account."""
+        _registrations_open(svc)
         payload = await params(request, LegacyRegistrationIn)
         if payload.confirm is not None and payload.confirm != payload.password:
             raise ApiError(422, "Validation failed: password and confirm do not match")

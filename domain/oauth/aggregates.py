@@ -6,7 +6,8 @@ from tidings.domain.errors import Invalid
 from tidings.domain.events import Event
 from tidings.domain.oauth import events
 
-SCOPES = ("read", "write", "follow", "push", "admin")
+# ``profile`` (Mastodon 4.3) grants only verify_credentials, for "sign in with" apps.
+SCOPES = ("read", "write", "follow", "push", "admin", "profile")
 
 
 def normalise_scopes(
@@ -71,6 +72,12 @@ class Token(Aggregate):
     def revoke(self) -> None:
         if not self.revoked:
             self.trigger(events.TokenRevoked, account_id=self.account_id)
+
+    def replace(self) -> None:
+        """A refresh token works once: a second use, even a concurrent one, is refused."""
+        if self.revoked:
+            raise Invalid("The refresh token was already used or revoked")
+        self.trigger(events.TokenRevoked, account_id=self.account_id)
 
     def apply(self, event: Event) -> None:
         if isinstance(event, events.TokenIssued):
