@@ -5,8 +5,13 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOP = {"domain": "tidings.domain", "projections": "tidings.projections", "api": "tidings.api",
-       "workers": "tidings.workers", "migrations": "tidings.migrations"}
+TOP = {
+    "domain": "tidings.domain",
+    "projections": "tidings.projections",
+    "api": "tidings.api",
+    "workers": "tidings.workers",
+    "migrations": "tidings.migrations",
+}
 
 
 def test_every_package_folder_is_listed_in_pyproject() -> None:
