@@ -23,6 +23,10 @@ from tidings.workers.embedded import start_postgres, start_redis
 from .helpers import Client
 
 
+# TIDINGS_TEST_SERVICES=embedded runs the suite as on a machine with neither service.
+EMBEDDED_ONLY = os.environ.get("TIDINGS_TEST_SERVICES") == "embedded"
+
+
 def _listening(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.2)
@@ -38,7 +42,7 @@ def services_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def admin_dsn(services_dir: Path) -> str:
     if os.environ.get("TIDINGS_TEST_DATABASE_URL"):
         return os.environ["TIDINGS_TEST_DATABASE_URL"]
-    if _listening(5432):
+    if _listening(5432) and not EMBEDDED_ONLY:
         return "postgresql://postgres@127.0.0.1:5432/postgres"
     return start_postgres(services_dir).dsn
 
@@ -47,7 +51,7 @@ def admin_dsn(services_dir: Path) -> str:
 def redis_url(services_dir: Path) -> Iterator[str]:
     if os.environ.get("TIDINGS_TEST_REDIS_URL"):
         yield os.environ["TIDINGS_TEST_REDIS_URL"]
-    elif _listening(6379):
+    elif _listening(6379) and not EMBEDDED_ONLY:
         yield "redis://127.0.0.1:6379/14"
     else:
         embedded = start_redis(services_dir)
