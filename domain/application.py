@@ -155,6 +155,7 @@ def _register_account(app: Tidings, cmd: account_commands.RegisterAccount) -> li
     account = Account.register(
         cmd.account_id,
         cmd.username,
+        cmd.by_operator,
         email=cmd.email,
         display_name=cmd.display_name,
         note=cmd.note,

@@ -22,7 +22,6 @@ from tidings.workers.embedded import start_postgres, start_redis
 
 from .helpers import Client
 
-
 # TIDINGS_TEST_SERVICES=embedded runs the suite as on a machine with neither service.
 EMBEDDED_ONLY = os.environ.get("TIDINGS_TEST_SERVICES") == "embedded"
 

@@ -207,6 +207,7 @@ def cmd_user_create(args: argparse.Namespace) -> int:
                     password_hash=hasher.hash(args.password),
                     is_admin=args.admin,
                     is_moderator=args.moderator,
+                    by_operator=True,
                 )
             )
         except DomainError as error:

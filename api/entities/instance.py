@@ -9,6 +9,7 @@ import msgspec
 
 from tidings.api.entities.account import Account
 from tidings.api.settings import Settings
+from tidings.domain.accounts.aggregates import RESERVED_USERNAMES
 
 TIDINGS_VERSION = metadata.version("tidings")
 # Mastodon.py cuts the version at the first space and compares what is left with Mastodon
@@ -583,7 +584,7 @@ def render_nodeinfo(settings: Settings, figures: Figures, version: str) -> NodeI
                 name_length=settings.max_field_name_chars,
                 value_length=settings.max_field_value_chars,
             ),
-            restricted_nicknames=[],  # any name the username rule allows can be registered
+            restricted_nicknames=sorted(RESERVED_USERNAMES),
             post_formats=list(POST_FORMATS),
             suggestions=Suggestions(),
             private=False,

@@ -11,6 +11,43 @@ from tidings.domain.events import Event
 from tidings.domain.ids import flake_of, stream_id
 
 USERNAME = re.compile(r"^[A-Za-z0-9_]{1,30}$")
+# Names a person could use to pass for the instance itself, as Pleroma restricts them.
+RESERVED_USERNAMES = frozenset(
+    {
+        "about",
+        "activities",
+        "admin",
+        "administrator",
+        "api",
+        "auth",
+        "dev",
+        "inbox",
+        "internal",
+        "main",
+        "media",
+        "moderator",
+        "nodeinfo",
+        "notice",
+        "oauth",
+        "objects",
+        "pleroma",
+        "postmaster",
+        "proxy",
+        "push",
+        "registration",
+        "relay",
+        "root",
+        "settings",
+        "static",
+        "status",
+        "support",
+        "tag",
+        "tidings",
+        "users",
+        "web",
+        "webmaster",
+    }
+)
 
 
 def username_stream(username: str) -> UUID:
@@ -40,9 +77,13 @@ class Account(Aggregate):
         self.profile: dict[str, Any] = {}
 
     @classmethod
-    def register(cls, account_id: str, username: str, **fields: Any) -> "Account":
+    def register(
+        cls, account_id: str, username: str, may_take_reserved: bool = False, **fields: Any
+    ) -> "Account":
         if not USERNAME.match(username):
             raise Invalid("Username may only contain letters, digits and underscores (1-30)")
+        if username.lower() in RESERVED_USERNAMES and not may_take_reserved:
+            raise Invalid("Username is reserved")
         account = cls(stream_id(account_id))
         account.trigger(events.Registered, username=username, **fields)
         return account

@@ -14,6 +14,7 @@ class RegisterAccount(msgspec.Struct, kw_only=True, frozen=True):
     is_moderator: bool = False
     language: str | None = None
     app_id: str | None = None
+    by_operator: bool = False  # an operator at the shell may take a reserved name
 
 
 class UpdateCredentials(msgspec.Struct, kw_only=True, frozen=True):

@@ -723,3 +723,20 @@ def test_mastodon_py_registers_signs_in_and_edits_its_profile(live_server: str) 
     assert [a.id for a in api.account_search("ali")] == [me.id]
     assert api.account_relationships([me.id])[0].following is False
     api.revoke_access_token()
+
+
+def test_names_that_pass_for_the_instance_are_reserved(
+    client: Client, db: psycopg.Connection[Any]
+) -> None:
+    app = client.app()
+    before = event_count(db)
+    refused = client.post(
+        "/api/v1/accounts",
+        headers={"Authorization": f"Bearer {app['token']}"},
+        data={"username": "Admin", "email": "a@example.org", "password": "pw", "agreement": "1"},
+    )
+    assert refused.status_code == 422
+    assert "reserved" in refused.json()["error"]
+    assert event_count(db) == before
+    nodeinfo = client.get("/nodeinfo/2.1.json").json()
+    assert "admin" in nodeinfo["metadata"]["restrictedNicknames"]

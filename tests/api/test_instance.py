@@ -68,6 +68,7 @@ def add_account(
             password_hash="not used to sign in",
             is_admin=is_admin,
             is_moderator=is_moderator,
+            by_operator=True,  # staff accounts come from `tidings user create`
         ),
     )
     return account_id
