@@ -1,0 +1,24 @@
+-- Drives one Tidings phase from wrk: each request signs in as a random bench user.
+-- Arguments after "--": tokens file, method, path.
+local tokens = {}
+local method, path
+local counter = 0
+
+function init(args)
+  for line in io.lines(args[1]) do
+    if #line > 0 then tokens[#tokens + 1] = line end
+  end
+  method, path = args[2], args[3]
+  math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+end
+
+function request()
+  counter = counter + 1
+  local headers = { Authorization = "Bearer " .. tokens[math.random(#tokens)] }
+  local body = nil
+  if method == "POST" then
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    body = "status=wrk+post+" .. counter
+  end
+  return wrk.format(method, path, headers, body)
+end
