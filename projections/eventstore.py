@@ -6,6 +6,7 @@ import base64
 import os
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any, cast
 from uuid import UUID
 
@@ -13,8 +14,15 @@ import msgspec
 import psycopg
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.persistence import (
+    InterfaceError,
+    Mapper,
+    OperationalError,
+    StoredEvent,
+    Transcoder,
+)
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import get_topic, resolve_topic, retry
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
@@ -81,6 +89,26 @@ class KeyStore:
 
     def _unwrap(self, owner: UUID, wrapped: bytes) -> bytes:
         return self._master.decrypt(wrapped[:12], wrapped[12:], owner.bytes)
+
+
+class EventsRecorder(PostgresApplicationRecorder):
+    """The library's recorder, inserting outside pipeline mode.
+
+    psycopg 3.3's pipeline deadlocks on a Unix socket once one insert carries a few hundred
+    kilobytes (50 long statuses in one group commit did it; the embedded PostgreSQL only
+    has a socket). Without the pipeline the same transaction takes the same table lock, so
+    notification ids still commit in order.
+    """
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._insert_stored_events(curs, stored_events, **kwargs)
+            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
 
 class _Unused(Transcoder):
@@ -172,6 +200,7 @@ def library_env(dsn: str) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": "8",
         "POSTGRES_LOCK_TIMEOUT": "10",
         "MAPPER_TOPIC": get_topic(EventMapper),
+        "APPLICATION_RECORDER_TOPIC": get_topic(EventsRecorder),
         "TRANSCODER_TOPIC": get_topic(_Unused),
         "ORIGINATOR_ID_TYPE": "uuid",
         "CREATE_TABLE": "yes",
