@@ -72,7 +72,7 @@ class Settings:
     rate_limits: dict[str, RateLimit] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     secret_key: bytes | None = None  # wraps per-account keys; generated into data_dir if unset
     password_hash_profile: str = "default"  # "cheapest" only for test suites
-    workers: int = 1
+    workers: int = 1  # HTTP worker processes of `tidings serve`
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -97,7 +97,7 @@ class Settings:
             "rate_limits": parse_rate_limits(env.get("TIDINGS_RATE_LIMITS")),
             "secret_key": bytes.fromhex(secret) if secret else None,
             "password_hash_profile": env.get("TIDINGS_PASSWORD_HASH_PROFILE", "default"),
-            "workers": int(env.get("TIDINGS_WORKERS", "1")),
+            "workers": int(env.get("TIDINGS_WORKERS") or os.cpu_count() or 1),
         }
         values.update(overrides)
         if "domain" not in overrides and "port" in overrides and not env.get("TIDINGS_DOMAIN"):

@@ -91,6 +91,10 @@ def apply_page(
     the NOTIFY that wakes waiting requests would never be sent.
     """
     with conn.transaction(), conn.cursor() as cur:
+        # A read model can always be replayed from the log, and its position commits with
+        # its rows, so a crash losing this commit's last milliseconds only means applying
+        # those events again: no need to wait for the WAL flush (the log itself still does).
+        cur.execute("SET LOCAL synchronous_commit TO off")
         if lock:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (projection.lock_key(),))
         cur.execute(

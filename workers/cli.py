@@ -2,9 +2,9 @@
 the data folder when DATABASE_URL / REDIS_URL are unset, whether or not a server runs."""
 
 import argparse
-import asyncio
 import dataclasses
 import logging
+import multiprocessing
 import os
 import signal
 import sys
@@ -37,6 +37,7 @@ from tidings.workers.embedded import (
     secret_key,
     start_postgres,
     start_redis,
+    stop_orphaned_http_workers,
 )
 from tidings.workers.runner import ProjectionRunners
 
@@ -112,11 +113,10 @@ def _projection_names(args: argparse.Namespace) -> list[str] | None:
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     with services(settings, need_redis=True) as ready:
-        assert ready.database_url is not None and ready.secret_key is not None
+        assert ready.database_url is not None and ready.secret_key is not None  # resolved
         applied = prepare_database(ready.database_url, ready.secret_key)
         if applied:
             log.info("applied migrations: %s", ", ".join(applied))
-        app = build_app(ready)
         log.info(
             "Tidings listening on http://%s:%s (data in %s)",
             ready.host,
@@ -124,26 +124,48 @@ def cmd_serve(args: argparse.Namespace) -> int:
             ready.data_dir if settings.database_url is None else "DATABASE_URL",
         )
         if os.environ.get("TIDINGS_HTTP_SERVER", "granian") == "uvicorn":
-            _run_uvicorn(app, ready)
+            _run_uvicorn(build_app(ready), ready)
         else:
-            asyncio.run(_run_granian(app, ready))
+            _run_granian(ready)
     log.info("Tidings stopped")
     return 0
 
 
-async def _run_granian(app: Litestar, settings: Settings) -> None:
-    """granian (ASGI interface) answers 1.5-2x the requests of uvicorn here; embedded, it
-    shares this process with the projection runners."""
+def _run_granian(settings: Settings) -> None:
+    """HTTP in ``settings.workers`` granian processes (its ASGI interface answers 1.5-2x
+    uvicorn's requests here), projections in threads of this process."""
     from granian.constants import Interfaces
-    from granian.server.embed import Server
+    from granian.server import Server
 
-    server = Server(
-        app, address=settings.host, port=settings.port, interface=Interfaces.ASGI, log_enabled=False
+    assert settings.database_url is not None and settings.secret_key is not None  # resolved
+    # The workers start from a clean interpreter (no copied sockets or threads) and read
+    # the services this process resolved, embedded or not, from their environment.
+    multiprocessing.set_start_method("spawn", force=True)
+    stop_orphaned_http_workers(settings.data_dir)
+    os.environ.update(
+        DATABASE_URL=settings.database_url,
+        REDIS_URL=settings.redis_url or "",
+        TIDINGS_SECRET_KEY=settings.secret_key.hex(),
+        TIDINGS_DATA_DIR=str(settings.data_dir.resolve()),
+        TIDINGS_DOMAIN=settings.domain,
+        TIDINGS_BASE_URL=settings.base_url,
     )
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, server.stop)
-    await server.serve()
+    app = open_event_store(settings.database_url, settings.secret_key)
+    runners = ProjectionRunners(settings.database_url, app)
+    runners.start()
+    try:
+        Server(
+            "tidings.workers.asgi:app",
+            address=settings.host,
+            port=settings.port,
+            interface=Interfaces.ASGI,
+            workers=settings.workers,
+            factory=True,
+            log_enabled=False,
+        ).serve()
+    finally:
+        runners.stop()
+        close_event_store(app)
 
 
 def _run_uvicorn(app: Litestar, settings: Settings) -> None:

@@ -115,3 +115,23 @@ def start_redis(data_dir: Path) -> EmbeddedRedis:
         json.dumps({"owner": os.getpid(), "server": process.pid, "url": server.connection_url})
     )
     return EmbeddedRedis(url=server.connection_url, server=server)
+
+
+def stop_orphaned_http_workers(data_dir: Path) -> None:
+    """HTTP workers of an earlier ``tidings serve`` on this folder that outlived it (their
+    parent gone, they belong to init) would keep answering on its port: stop them."""
+    folder = str(data_dir.resolve())
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        orphan = "\nPPid:\t1\n" in status
+        ours = f"TIDINGS_DATA_DIR={folder}".encode() in environ
+        if orphan and ours and b"spawn_main" in cmdline:
+            log.warning("stopping HTTP worker %s left by an earlier server", entry.name)
+            os.kill(int(entry.name), signal.SIGKILL)

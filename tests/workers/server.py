@@ -95,10 +95,16 @@ def processes_using(folder: Path) -> list[str]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
             status = (entry / "status").read_text()
             cwd = os.readlink(entry / "cwd")
+            environ = (entry / "environ").read_bytes().split(b"\0")
         except OSError:
             continue
         if "State:\tZ" in status:
             continue
-        if str(folder) in cmdline or cwd.startswith(str(folder)):
+        # HTTP workers are found by the data folder their environment names.
+        if (
+            str(folder) in cmdline
+            or cwd.startswith(str(folder))
+            or f"TIDINGS_DATA_DIR={folder}".encode() in environ
+        ):
             found.append(cmdline)
     return found
