@@ -28,7 +28,7 @@ def _replay(
     replayed = 0
     while True:
         count, position = apply_page(
-            conn, projection, app.recorder, app.mapper, shadow, limit=page, stop=stop, lock=False
+            conn, projection, app.mapper, shadow, limit=page, stop=stop, lock=False
         )
         replayed += count
         if progress is not None:

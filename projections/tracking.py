@@ -9,15 +9,16 @@ any number of runners (or a rebuild swapping a new schema in) never apply an eve
 import asyncio
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 
 import psycopg
-from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
+from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import get_topic
 from psycopg import sql
 
 from tidings.domain.events import Event
+from tidings.projections.eventstore import EVENTS_TABLE
 
 E = TypeVar("E", bound=Event)
 Cursor = psycopg.Cursor[Any]
@@ -77,10 +78,8 @@ def read_position(conn: psycopg.Connection[Any], schema: str) -> int:
 def apply_page(
     conn: psycopg.Connection[Any],
     projection: Projection,
-    recorder: ApplicationRecorder,
     mapper: Mapper[Any],
     schema: str,
-    others: Sequence[str] = (),
     limit: int = PAGE,
     stop: int | None = None,
     lock: bool = True,
@@ -88,42 +87,68 @@ def apply_page(
     """Applies the next page of events in one transaction; returns (events read, position).
 
     ``conn`` must be in autocommit mode, or ``transaction()`` would only be a savepoint and
-    the NOTIFY that wakes waiting requests would never be sent.
+    the NOTIFY that wakes waiting requests would never be sent. A page costs four round
+    trips besides its handlers' statements: under load that overhead is what caps a runner.
     """
     with conn.transaction(), conn.cursor() as cur:
         # A read model can always be replayed from the log, and its position commits with
         # its rows, so a crash losing this commit's last milliseconds only means applying
         # those events again: no need to wait for the WAL flush (the log itself still does).
-        cur.execute("SET LOCAL synchronous_commit TO off")
-        if lock:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (projection.lock_key(),))
+        # The lock comes first so a runner never holds its tables while a rebuild swaps them.
         cur.execute(
-            sql.SQL("SET LOCAL search_path TO {}").format(
-                sql.SQL(", ").join(sql.Identifier(s) for s in (schema, *others, "public"))
-            )
+            "SELECT set_config('synchronous_commit', 'off', true),"
+            " set_config('search_path', %s, true), pg_advisory_xact_lock(%s)"
+            if lock
+            else "SELECT set_config('synchronous_commit', 'off', true),"
+            " set_config('search_path', %s, true), %s",
+            (f'"{schema}", public', projection.lock_key()),
         )
         cur.execute(
-            sql.SQL("SELECT position FROM {}.tracking FOR UPDATE").format(sql.Identifier(schema))
+            _PAGE_SQL.format(
+                tracking=sql.Identifier(schema, "tracking"),
+                events=sql.Identifier("public", EVENTS_TABLE),
+            ),
+            (stop, stop, limit),
         )
-        row = cur.fetchone()
-        position = int(row[0]) if row else 0
-        page: Iterable[Notification] = recorder.select_notifications(
-            position, limit, stop=stop, inclusive_of_start=False
-        )
+        rows = cur.fetchall()
+        position = int(rows[0][0]) if rows else 0
         count = 0
-        for notification in page:
+        for _, notification_id, stream, version, topic, state in rows:
+            if notification_id is None:
+                break  # no event after the position: the row only carries the position
             count += 1
-            position = notification.id
-            if notification.topic in projection.handlers:
+            position = notification_id
+            if topic in projection.handlers:
+                notification = Notification(
+                    id=notification_id,
+                    originator_id=stream,
+                    originator_version=version,
+                    topic=topic,
+                    state=bytes(state),
+                )
                 event = mapper.to_domain_event(notification)
-                projection.apply(cur, notification.topic, event)  # type: ignore[arg-type]
+                projection.apply(cur, topic, event)  # type: ignore[arg-type]
         if count:
             cur.execute(
-                sql.SQL("UPDATE {}.tracking SET position = %s").format(sql.Identifier(schema)),
-                (position,),
+                sql.SQL(
+                    "WITH moved AS (UPDATE {} SET position = %s RETURNING position)"
+                    " SELECT pg_notify(%s, position::text) FROM moved"
+                ).format(sql.Identifier(schema, "tracking")),
+                (position, channel(projection.name)),
             )
-            cur.execute("SELECT pg_notify(%s, %s)", (channel(projection.name), str(position)))
         return count, position
+
+
+# The position (row-locked: one runner per read model at a time) and the events after it,
+# in one round trip.
+_PAGE_SQL = sql.SQL(
+    "WITH tracked AS (SELECT position FROM {tracking} FOR UPDATE)"
+    " SELECT tracked.position, e.notification_id, e.originator_id, e.originator_version,"
+    " e.topic, e.state FROM tracked LEFT JOIN LATERAL ("
+    "  SELECT * FROM {events} WHERE notification_id > tracked.position"
+    "  AND (%s::bigint IS NULL OR notification_id <= %s::bigint)"
+    "  ORDER BY notification_id LIMIT %s) e ON true"
+)
 
 
 def channel(projection_name: str) -> str:

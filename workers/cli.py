@@ -135,6 +135,7 @@ def _run_granian(settings: Settings) -> None:
     """HTTP in ``settings.workers`` granian processes (its ASGI interface answers 1.5-2x
     uvicorn's requests here), projections in threads of this process."""
     from granian.constants import Interfaces
+    from granian.log import LogLevels
     from granian.server import Server
 
     assert settings.database_url is not None and settings.secret_key is not None  # resolved
@@ -161,7 +162,7 @@ def _run_granian(settings: Settings) -> None:
             interface=Interfaces.ASGI,
             workers=settings.workers,
             factory=True,
-            log_enabled=False,
+            log_level=LogLevels.warning,  # bind failures and dying workers must show
         ).serve()
     finally:
         runners.stop()

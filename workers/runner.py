@@ -78,8 +78,6 @@ class ProjectionRunners:
     ) -> None:
         while not self._stop.is_set():
             wake.clear()
-            count, _ = apply_page(
-                conn, projection, self._app.recorder, self._app.mapper, projection.name
-            )
+            count, _ = apply_page(conn, projection, self._app.mapper, projection.name)
             if count < PAGE:
                 wake.wait(timeout=1.0)  # the timeout covers a NOTIFY lost in a reconnect
