@@ -17,6 +17,8 @@ import uvicorn
 from litestar.testing import TestClient
 
 from tidings.api.settings import Settings
+from tidings.domain.application import Tidings
+from tidings.projections.eventstore import close_event_store, open_event_store
 from tidings.workers.app import build_app, prepare_database
 from tidings.workers.embedded import start_postgres, start_redis
 
@@ -141,3 +143,11 @@ def live_server(settings: Settings) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@pytest.fixture
+def store(database: str, secret: bytes) -> Iterator[Tidings]:
+    """The write side alone, for tests below the API."""
+    app = open_event_store(database, secret)
+    yield app
+    close_event_store(app)

@@ -8,6 +8,11 @@ import httpx
 import psycopg
 from litestar.testing import TestClient
 
+from tidings.domain.addressing import Visibility
+from tidings.domain.application import Tidings
+from tidings.domain.ids import new_id
+from tidings.domain.statuses.commands import PostStatus
+
 _counter = itertools.count(1)
 
 
@@ -98,3 +103,20 @@ class Client:
 def event_count(db: psycopg.Connection[Any]) -> int:
     row = db.execute("SELECT count(*) FROM tidings_events").fetchone()
     return int(row[0]) if row else 0
+
+
+def post_status(
+    store: Tidings, author: str, text: str = "x", visibility: Visibility = "public"
+) -> str:
+    """A status written straight through the domain, for tests below the API."""
+    status_id = new_id()
+    store.handle(
+        PostStatus(
+            status_id=status_id,
+            account_id=author,
+            content=f"<p>{text}</p>",
+            source=text,
+            visibility=visibility,
+        )
+    )
+    return status_id

@@ -357,17 +357,15 @@ def parser() -> argparse.ArgumentParser:
     status = projections.add_parser("status", help="position and lag of each projection")
     status.add_argument("--data-dir")
     status.set_defaults(func=cmd_projections_status)
-    rebuild = projections.add_parser("rebuild", help="rebuild from position zero, then swap")
-    rebuild.add_argument("name", nargs="?")
-    rebuild.add_argument("--all", action="store_true")
-    rebuild.add_argument("--data-dir")
-    rebuild.set_defaults(func=cmd_projections_rebuild)
-
-    check = projections.add_parser("verify", help="compare a fresh rebuild with the live model")
-    check.add_argument("name", nargs="?")
-    check.add_argument("--all", action="store_true")
-    check.add_argument("--data-dir")
-    check.set_defaults(func=cmd_projections_verify)
+    for action, help_text, func in (
+        ("rebuild", "rebuild from position zero, then swap", cmd_projections_rebuild),
+        ("verify", "compare a fresh rebuild with the live model", cmd_projections_verify),
+    ):
+        named = projections.add_parser(action, help=help_text)
+        named.add_argument("name", nargs="?")
+        named.add_argument("--all", action="store_true")
+        named.add_argument("--data-dir")
+        named.set_defaults(func=func)
 
     audit = sub.add_parser("audit", help="replay an account's history").add_subparsers(
         dest="action", required=True

@@ -4,24 +4,15 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import pytest
-
+from tests.helpers import post_status
 from tidings.domain.accounts.commands import RegisterAccount
 from tidings.domain.errors import Invalid
 from tidings.domain.ids import new_id, stream_id
 from tidings.domain.statuses.aggregates import Status
-from tidings.domain.statuses.commands import PostStatus
 from tidings.domain.statuses.events import Create, Note
 from tidings.projections.eventstore import close_event_store, open_event_store
 from tidings.workers.app import prepare_database
 from tidings.workers.embedded import start_postgres
-
-
-@pytest.fixture
-def store(database: str, secret: bytes) -> Any:
-    app = open_event_store(database, secret)
-    yield app
-    close_event_store(app)
 
 
 def test_a_taken_name_in_a_busy_batch_fails_alone(store: Any) -> None:
@@ -53,15 +44,7 @@ def test_a_taken_name_in_a_busy_batch_fails_alone(store: Any) -> None:
 
     def post(n: int) -> None:
         start.wait()
-        position = store.handle(
-            PostStatus(
-                status_id=new_id(),
-                account_id=author,
-                content="<p>x</p>",
-                source=str(n),
-                visibility="public",
-            )
-        )
+        position = post_status(store, author, str(n), "public")
         with lock:
             outcomes["posts"].append(position)
 

@@ -7,22 +7,13 @@ from uuid import uuid4
 
 import msgspec
 import psycopg
-import pytest
 from eventsourcing.persistence import StoredEvent
 
+from tests.helpers import post_status
 from tidings.domain.accounts.commands import RegisterAccount
 from tidings.domain.events import Activity
 from tidings.domain.ids import new_id, stream_id
-from tidings.domain.statuses.commands import PostStatus
 from tidings.domain.statuses.events import Create
-from tidings.projections.eventstore import close_event_store, open_event_store
-
-
-@pytest.fixture
-def store(database: str, secret: bytes) -> Any:
-    app = open_event_store(database, secret)
-    yield app
-    close_event_store(app)
 
 
 def _register(store: Any, username: str) -> str:
@@ -42,15 +33,7 @@ def _register(store: Any, username: str) -> str:
 
 def test_personal_data_is_never_stored_in_clear(store: Any, db: psycopg.Connection[Any]) -> None:
     account_id = _register(store, "dana")
-    store.handle(
-        PostStatus(
-            status_id=new_id(),
-            account_id=account_id,
-            content="<p>x</p>",
-            source="a private thought",
-            visibility="private",
-        )
-    )
+    post_status(store, account_id, "a private thought", "private")
     dump = " ".join(
         r[0]
         for r in db.execute("SELECT convert_from(state, 'UTF8') FROM tidings_events").fetchall()
@@ -62,16 +45,7 @@ def test_personal_data_is_never_stored_in_clear(store: Any, db: psycopg.Connecti
 
 def test_forgetting_a_person_leaves_the_log_readable_without_them(store: Any) -> None:
     account_id = _register(store, "erin")
-    status_id = new_id()
-    store.handle(
-        PostStatus(
-            status_id=status_id,
-            account_id=account_id,
-            content="<p>x</p>",
-            source="erin's words",
-            visibility="public",
-        )
-    )
+    status_id = post_status(store, account_id, "erin's words")
     store.mapper.keys.destroy(stream_id(account_id))
     (created,) = store.stream_events(stream_id(status_id))
     assert isinstance(created, Create)

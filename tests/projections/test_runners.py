@@ -5,24 +5,15 @@ import threading
 from typing import Any
 
 import psycopg
-import pytest
 
+from tests.helpers import post_status
 from tidings.domain.accounts.commands import RegisterAccount
 from tidings.domain.graph.commands import FollowAccount, UnfollowAccount
 from tidings.domain.ids import new_id
-from tidings.domain.statuses.commands import PostStatus
-from tidings.projections.eventstore import close_event_store, open_event_store
 from tidings.projections.rebuild import rebuild, verify
 from tidings.projections.registry import NAMES
 from tidings.projections.tracking import Waiter, read_position
 from tidings.workers.runner import ProjectionRunners
-
-
-@pytest.fixture
-def store(database: str, secret: bytes) -> Any:
-    app = open_event_store(database, secret)
-    yield app
-    close_event_store(app)
 
 
 def _populate(store: Any, accounts: int, posts_each: int) -> list[str]:
@@ -34,15 +25,7 @@ def _populate(store: Any, accounts: int, posts_each: int) -> list[str]:
 
     def write(account_id: str) -> None:
         for _ in range(posts_each):
-            store.handle(
-                PostStatus(
-                    status_id=new_id(),
-                    account_id=account_id,
-                    content="<p>x</p>",
-                    source="x",
-                    visibility="public",
-                )
-            )
+            post_status(store, account_id, "x", "public")
         for other in ids:
             if other != account_id:
                 store.handle(FollowAccount(follower_id=account_id, followed_id=other))
@@ -96,15 +79,7 @@ def test_a_restarted_runner_resumes_where_it_stopped(
     waiter = Waiter(database, ["account_stats"])
     assert waiter.wait(store.recorder.max_notification_id(), timeout=30)
     runners.stop()
-    store.handle(
-        PostStatus(
-            status_id=new_id(),
-            account_id=ids[1],
-            content="<p>y</p>",
-            source="y",
-            visibility="public",
-        )
-    )
+    post_status(store, ids[1], "y", "public")
     runners = ProjectionRunners(database, store, names=["account_stats"])
     runners.start()
     assert waiter.wait(store.recorder.max_notification_id(), timeout=30)
@@ -124,15 +99,7 @@ def test_rebuild_while_writes_go_on_matches_the_live_model(
 
         def keep_writing() -> None:
             while not stop.is_set():
-                store.handle(
-                    PostStatus(
-                        status_id=new_id(),
-                        account_id=ids[2],
-                        content="<p>z</p>",
-                        source="z",
-                        visibility="private",
-                    )
-                )
+                post_status(store, ids[2], "z", "private")
 
         writer = threading.Thread(target=keep_writing)
         writer.start()
