@@ -3,6 +3,7 @@
 from typing import Any
 
 from tidings.api.mastodon.accounts import AccountsController, LegacyRegistrationController
+from tidings.api.mastodon.favourites import FavouritesController
 from tidings.api.mastodon.instance import InstanceController, NotImplementedController
 from tidings.api.mastodon.statuses import StatusesController
 from tidings.api.mastodon.timelines import TimelinesController
@@ -17,6 +18,7 @@ ROUTES: list[Any] = [
     AppsController,
     OAuthController,
     StatusesController,
+    FavouritesController,
     TimelinesController,
     InstanceController,
     NotImplementedController,

@@ -21,6 +21,13 @@ from tidings.domain.events import Event, utcnow
 from tidings.domain.graph import commands as graph_commands
 from tidings.domain.graph.aggregates import FollowEdge, follow_stream
 from tidings.domain.ids import stream_id
+from tidings.domain.interactions import commands as interaction_commands
+from tidings.domain.interactions.aggregates import (
+    Bookmark,
+    Favourite,
+    bookmark_stream,
+    like_stream,
+)
 from tidings.domain.oauth import commands as oauth_commands
 from tidings.domain.oauth import events as oauth_events
 from tidings.domain.oauth.aggregates import AuthorizationCode, Token, code_stream
@@ -290,6 +297,45 @@ def _unfollow(app: Tidings, cmd: graph_commands.UnfollowAccount) -> list[Aggrega
     return [edge]
 
 
+def _live_status(app: Tidings, status_id: str) -> Status:
+    status = _existing(app, Status, stream_id(status_id), "Record")
+    if status.deleted:
+        raise NotFound("Record not found")
+    return status
+
+
+def _favourite(app: Tidings, cmd: interaction_commands.FavouriteStatus) -> list[Aggregate]:
+    status = _live_status(app, cmd.status_id)
+    stream = like_stream(cmd.account_id, cmd.status_id)
+    favourite = app.load(Favourite, stream) or Favourite(stream)
+    favourite.like(cmd.account_id, cmd.status_id, status.author)
+    return [favourite]
+
+
+def _unfavourite(app: Tidings, cmd: interaction_commands.UnfavouriteStatus) -> list[Aggregate]:
+    favourite = app.load(Favourite, like_stream(cmd.account_id, cmd.status_id))
+    if favourite is None:
+        return []
+    favourite.undo(cmd.account_id, cmd.status_id)
+    return [favourite]
+
+
+def _bookmark(app: Tidings, cmd: interaction_commands.BookmarkStatus) -> list[Aggregate]:
+    _live_status(app, cmd.status_id)
+    stream = bookmark_stream(cmd.account_id, cmd.status_id)
+    bookmark = app.load(Bookmark, stream) or Bookmark(stream)
+    bookmark.bookmark(cmd.account_id, cmd.status_id, cmd.folder_id)
+    return [bookmark]
+
+
+def _unbookmark(app: Tidings, cmd: interaction_commands.UnbookmarkStatus) -> list[Aggregate]:
+    bookmark = app.load(Bookmark, bookmark_stream(cmd.account_id, cmd.status_id))
+    if bookmark is None:
+        return []
+    bookmark.unbookmark(cmd.account_id, cmd.status_id)
+    return [bookmark]
+
+
 class _Plain(Aggregate):
     """A stream with no rules beyond its own existence (an app registration)."""
 
@@ -309,4 +355,8 @@ HANDLERS: dict[type, Handler] = {
     status_commands.DeleteStatus: _delete_status,
     graph_commands.FollowAccount: _follow,
     graph_commands.UnfollowAccount: _unfollow,
+    interaction_commands.FavouriteStatus: _favourite,
+    interaction_commands.UnfavouriteStatus: _unfavourite,
+    interaction_commands.BookmarkStatus: _bookmark,
+    interaction_commands.UnbookmarkStatus: _unbookmark,
 }

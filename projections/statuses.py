@@ -6,6 +6,7 @@ from psycopg import AsyncConnection
 
 from tidings.domain.addressing import visibility_of
 from tidings.domain.ids import flake_of
+from tidings.domain.interactions import events as interaction_events
 from tidings.domain.statuses import events
 from tidings.domain.statuses.visibility import may_see, needs_follow
 from tidings.projections.relationships import following_ids
@@ -59,6 +60,23 @@ class Statuses(Projection):
             " UPDATE statuses SET replies_count = greatest(replies_count - 1, 0)"
             " WHERE id = (SELECT in_reply_to_id FROM gone)",
             (flake_of(event.originator_id),),
+        )
+
+    # The write side records a Like or Undo only when the favourite changes state, so each
+    # one moves the count; a status already deleted simply matches no row.
+    @handles(interaction_events.Like)
+    def liked(self, cur: Cursor, event: interaction_events.Like) -> None:
+        cur.execute(
+            "UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = %s",
+            (event.object,),
+        )
+
+    @handles(interaction_events.Undo)
+    def unliked(self, cur: Cursor, event: interaction_events.Undo) -> None:
+        cur.execute(
+            "UPDATE statuses SET favourites_count = greatest(favourites_count - 1, 0)"
+            " WHERE id = %s",
+            (event.object,),
         )
 
 

@@ -103,6 +103,8 @@ class StatusContext:
     settings: Settings
     accounts: dict[str, dict[str, Any]]  # authors, reply targets and mentioned accounts
     visible_parents: set[str]  # ids of the replied-to statuses the viewer may see
+    favourited: set[str] = field(default_factory=set)  # by the viewer
+    bookmarks: dict[str, str | None] = field(default_factory=dict)  # the viewer's: folder
     _rendered: dict[str, Account] = field(default_factory=dict)
 
     def account(self, account_id: str) -> Account:
@@ -149,10 +151,10 @@ def render_status(row: dict[str, Any], ctx: StatusContext, *, with_source: bool 
         replies_count=row["replies_count"],
         reblogs_count=row["reblogs_count"],
         favourites_count=row["favourites_count"],
-        favourited=False,
+        favourited=row["id"] in ctx.favourited,
         reblogged=False,
         muted=False,
-        bookmarked=False,
+        bookmarked=row["id"] in ctx.bookmarks,
         pinned=False,
         media_attachments=[],
         mentions=mentions,
@@ -176,6 +178,6 @@ def render_status(row: dict[str, Any], ctx: StatusContext, *, with_source: bool 
             quotes_count=0,
             event=None,
             non_anonymous=False,
-            bookmark_folder=None,
+            bookmark_folder=ctx.bookmarks.get(row["id"]),
         ),
     )

@@ -22,7 +22,7 @@ from tidings.domain.addressing import VISIBILITIES, Visibility
 from tidings.domain.ids import is_flake, new_id
 from tidings.domain.oauth.aggregates import grants
 from tidings.domain.statuses.commands import DeleteStatus, PostStatus
-from tidings.projections import accounts, statuses
+from tidings.projections import accounts, interactions, statuses
 
 CONTENT_TYPES = ("text/plain",)
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
@@ -142,10 +142,18 @@ async def render_page(
         for a in (r["account_id"], r["in_reply_to_account_id"], *r["mentions"])
         if a is not None
     }
+    favourited: set[str] = set()
+    bookmarks: dict[str, str | None] = {}
+    if viewer_id is not None:
+        favourited, bookmarks = await interactions.viewer_marks(
+            conn, viewer_id, [r["id"] for r in rows]
+        )
     ctx = StatusContext(
         settings=settings,
         accounts=await accounts.by_ids(conn, sorted(account_ids)),
         visible_parents=visible_parents,
+        favourited=favourited,
+        bookmarks=bookmarks,
     )
     return [
         render_status(r, ctx, with_source=with_source)
