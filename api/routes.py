@@ -5,6 +5,11 @@ from typing import Any
 from tidings.api.mastodon.accounts import AccountsController, LegacyRegistrationController
 from tidings.api.mastodon.favourites import FavouritesController
 from tidings.api.mastodon.instance import InstanceController, NotImplementedController
+from tidings.api.mastodon.lists import (
+    AccountListsController,
+    ListsController,
+    ListTimelineController,
+)
 from tidings.api.mastodon.statuses import StatusesController
 from tidings.api.mastodon.timelines import TimelinesController
 from tidings.api.oauth import AppsController, OAuthController
@@ -20,6 +25,9 @@ ROUTES: list[Any] = [
     StatusesController,
     FavouritesController,
     TimelinesController,
+    ListsController,
+    AccountListsController,
+    ListTimelineController,
     InstanceController,
     NotImplementedController,
     NodeInfoController,

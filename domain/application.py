@@ -28,6 +28,8 @@ from tidings.domain.interactions.aggregates import (
     bookmark_stream,
     like_stream,
 )
+from tidings.domain.lists import commands as list_commands
+from tidings.domain.lists.aggregates import UserList
 from tidings.domain.oauth import commands as oauth_commands
 from tidings.domain.oauth import events as oauth_events
 from tidings.domain.oauth.aggregates import AuthorizationCode, Token, code_stream
@@ -336,6 +338,42 @@ def _unbookmark(app: Tidings, cmd: interaction_commands.UnbookmarkStatus) -> lis
     return [bookmark]
 
 
+def _create_list(app: Tidings, cmd: list_commands.CreateList) -> list[Aggregate]:
+    user_list = UserList(stream_id(cmd.list_id))
+    user_list.create(cmd.owner_id, cmd.title, cmd.replies_policy, cmd.exclusive)
+    return [user_list]
+
+
+def _update_list(app: Tidings, cmd: list_commands.UpdateList) -> list[Aggregate]:
+    user_list = _existing(app, UserList, stream_id(cmd.list_id), "Record")
+    user_list.update(cmd.owner_id, cmd.title, cmd.replies_policy, cmd.exclusive)
+    return [user_list]
+
+
+def _delete_list(app: Tidings, cmd: list_commands.DeleteList) -> list[Aggregate]:
+    user_list = _existing(app, UserList, stream_id(cmd.list_id), "Record")
+    user_list.delete(cmd.owner_id)
+    return [user_list]
+
+
+def _add_list_members(app: Tidings, cmd: list_commands.AddListMembers) -> list[Aggregate]:
+    user_list = _existing(app, UserList, stream_id(cmd.list_id), "Record")
+    # The follow edges are the write side's own record, so the rule holds under races.
+    followed = set()
+    for account_id in dict.fromkeys(cmd.account_ids):
+        edge = app.load(FollowEdge, follow_stream(cmd.owner_id, account_id))
+        if edge is not None and edge.active:
+            followed.add(account_id)
+    user_list.add(cmd.owner_id, cmd.account_ids, followed)
+    return [user_list]
+
+
+def _remove_list_members(app: Tidings, cmd: list_commands.RemoveListMembers) -> list[Aggregate]:
+    user_list = _existing(app, UserList, stream_id(cmd.list_id), "Record")
+    user_list.remove(cmd.owner_id, cmd.account_ids)
+    return [user_list]
+
+
 class _Plain(Aggregate):
     """A stream with no rules beyond its own existence (an app registration)."""
 
@@ -359,4 +397,9 @@ HANDLERS: dict[type, Handler] = {
     interaction_commands.UnfavouriteStatus: _unfavourite,
     interaction_commands.BookmarkStatus: _bookmark,
     interaction_commands.UnbookmarkStatus: _unbookmark,
+    list_commands.CreateList: _create_list,
+    list_commands.UpdateList: _update_list,
+    list_commands.DeleteList: _delete_list,
+    list_commands.AddListMembers: _add_list_members,
+    list_commands.RemoveListMembers: _remove_list_members,
 }

@@ -4,6 +4,7 @@ from tidings.projections.account_stats import AccountStats
 from tidings.projections.accounts import Accounts
 from tidings.projections.home_timeline import HomeTimeline
 from tidings.projections.interactions import Interactions
+from tidings.projections.lists import Lists
 from tidings.projections.oauth import OAuth
 from tidings.projections.relationships import Relationships
 from tidings.projections.statuses import Statuses
@@ -17,6 +18,7 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     AccountStats,
     HomeTimeline,
     Interactions,
+    Lists,
 )
 BY_NAME: dict[str, type[Projection]] = {p.name: p for p in PROJECTIONS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
