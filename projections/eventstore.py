@@ -92,12 +92,12 @@ class KeyStore:
 
 
 class EventsRecorder(PostgresApplicationRecorder):
-    """The library's recorder, inserting outside pipeline mode.
+    """The library's recorder, appending through ``tidings_insert_events`` (migration 0010):
+    the same exclusive table lock and NOTIFY in one round trip, so the lock that orders
+    notification ids is never held across the network.
 
-    psycopg 3.3's pipeline deadlocks on a Unix socket once one insert carries a few hundred
-    kilobytes (50 long statuses in one group commit did it; the embedded PostgreSQL only
-    has a socket). Without the pipeline the same transaction takes the same table lock, so
-    notification ids still commit in order.
+    It also keeps inserts out of psycopg 3.3's pipeline mode, which deadlocked on a Unix
+    socket (the embedded server's only kind) once one insert carried a few hundred KB.
     """
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
@@ -106,9 +106,13 @@ class EventsRecorder(PostgresApplicationRecorder):
     ) -> Sequence[int] | None:
         if not stored_events:
             return []
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            self._insert_stored_events(curs, stored_events, **kwargs)
-            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        rows = [
+            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+            for e in stored_events
+        ]
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute("SELECT tidings_insert_events(%s) AS id", (rows,), prepare=True)
+            return [row["id"] for row in curs.fetchall()]
 
 
 class _Unused(Transcoder):

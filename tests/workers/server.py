@@ -85,8 +85,17 @@ class Server:
         )
 
 
-def processes_using(folder: Path) -> list[str]:
-    """Command lines of live processes that mention the folder (postgres, valkey...)."""
+def processes_using(folder: Path, grace: float = 5.0) -> list[str]:
+    """Command lines of live processes that mention the folder (postgres, valkey, HTTP
+    workers...), once ``grace`` seconds have let exiting ones (multiprocessing's resource
+    tracker leaves just after its parent) finish."""
+    deadline = time.monotonic() + grace
+    while (found := _processes_using(folder)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return found
+
+
+def _processes_using(folder: Path) -> list[str]:
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
