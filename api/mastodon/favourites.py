@@ -63,6 +63,17 @@ async def _marked(
     return Response(rendered, headers=link_header(request, page_ids))
 
 
+Mark = type[FavouriteStatus | UnfavouriteStatus | BookmarkStatus | UnbookmarkStatus]
+
+
+async def _mark(svc: Services, status_id: str, user: Viewer, command: Mark) -> Status:
+    """Marks (or unmarks) a status the viewer may see and answers it as they now see it."""
+    async with svc.pool.connection() as conn:
+        row = await visible_status(conn, status_id, user.user_id)
+    await svc.execute(command(account_id=user.user_id, status_id=row["id"]))
+    return await _answer(svc, row["id"], user.user_id)
+
+
 class FavouritesController(Controller):
     path = "/api/v1"
 
@@ -77,10 +88,7 @@ class FavouritesController(Controller):
         svc: NamedDependency[Services],
         user: NamedDependency[Viewer],
     ) -> Status:
-        async with svc.pool.connection() as conn:
-            row = await visible_status(conn, status_id, user.user_id)
-        await svc.execute(FavouriteStatus(account_id=user.user_id, status_id=row["id"]))
-        return await _answer(svc, row["id"], user.user_id)
+        return await _mark(svc, status_id, user, FavouriteStatus)
 
     @post(
         "/statuses/{status_id:str}/unfavourite",
@@ -93,10 +101,7 @@ class FavouritesController(Controller):
         svc: NamedDependency[Services],
         user: NamedDependency[Viewer],
     ) -> Status:
-        async with svc.pool.connection() as conn:
-            row = await visible_status(conn, status_id, user.user_id)
-        await svc.execute(UnfavouriteStatus(account_id=user.user_id, status_id=row["id"]))
-        return await _answer(svc, row["id"], user.user_id)
+        return await _mark(svc, status_id, user, UnfavouriteStatus)
 
     @post(
         "/statuses/{status_id:str}/bookmark",
@@ -113,10 +118,7 @@ class FavouritesController(Controller):
         payload = await params(request, BookmarkIn)
         if payload.folder_id:  # no folder can exist yet, so none can be valid
             raise ApiError(422, NO_FOLDERS)
-        async with svc.pool.connection() as conn:
-            row = await visible_status(conn, status_id, user.user_id)
-        await svc.execute(BookmarkStatus(account_id=user.user_id, status_id=row["id"]))
-        return await _answer(svc, row["id"], user.user_id)
+        return await _mark(svc, status_id, user, BookmarkStatus)
 
     @post(
         "/statuses/{status_id:str}/unbookmark",
@@ -129,10 +131,7 @@ class FavouritesController(Controller):
         svc: NamedDependency[Services],
         user: NamedDependency[Viewer],
     ) -> Status:
-        async with svc.pool.connection() as conn:
-            row = await visible_status(conn, status_id, user.user_id)
-        await svc.execute(UnbookmarkStatus(account_id=user.user_id, status_id=row["id"]))
-        return await _answer(svc, row["id"], user.user_id)
+        return await _mark(svc, status_id, user, UnbookmarkStatus)
 
     @get("/favourites", guards=[scope("read:favourites")])
     async def favourites(
