@@ -12,6 +12,7 @@ import os
 import secrets
 import signal
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,13 +62,17 @@ class EmbeddedPostgres:
 
 def start_postgres(data_dir: Path) -> EmbeddedPostgres:
     """Starts (or attaches to) the folder's PostgreSQL, with a ``tidings`` database."""
-    from pgserver.postgres_server import get_server  # only the embedded mode needs it
-
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     pgdata = (data_dir / "postgres").resolve()
     pgdata.mkdir(parents=True, exist_ok=True)
     _prune_dead_holders(pgdata)
-    server = get_server(pgdata, cleanup_mode="stop")
+    with warnings.catch_warnings():
+        # pgserver asks platformdirs for a runtime folder it does not need with a socket
+        # in the data folder; the fallback it warns about is harmless.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        from pgserver.postgres_server import get_server  # only the embedded mode needs it
+
+        server = get_server(pgdata, cleanup_mode="stop")
     with psycopg.connect(server.get_uri(), autocommit=True) as conn:
         found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,))
         if found.fetchone() is None:
