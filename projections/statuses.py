@@ -106,6 +106,37 @@ async def by_id(conn: AsyncConnection[Any], status_id: str) -> dict[str, Any] | 
     return (await by_ids(conn, [status_id])).get(status_id)
 
 
+async def ancestors(conn: AsyncConnection[Any], status_id: str, depth: int) -> list[dict[str, Any]]:
+    """The statuses ``status_id`` replies to, up to ``depth`` of them, oldest first. A
+    deleted parent ends the walk, as there is nothing left to follow."""
+    cur = await conn.execute(
+        "WITH RECURSIVE up(id, depth) AS ("
+        " SELECT in_reply_to_id, 1 FROM statuses WHERE id = %s AND in_reply_to_id IS NOT NULL"
+        " UNION ALL"
+        " SELECT p.in_reply_to_id, up.depth + 1 FROM up JOIN statuses p ON p.id = up.id"
+        " WHERE p.in_reply_to_id IS NOT NULL AND up.depth < %s"
+        f") {SELECT} JOIN up ON up.id = s.id ORDER BY up.depth DESC",
+        (status_id, depth),
+    )
+    return await cur.fetchall()
+
+
+async def descendants(
+    conn: AsyncConnection[Any], status_id: str, depth: int, limit: int
+) -> list[dict[str, Any]]:
+    """Replies to ``status_id`` and their replies, down to ``depth`` levels, by id."""
+    cur = await conn.execute(
+        "WITH RECURSIVE down(id, depth) AS ("
+        " SELECT id, 1 FROM statuses WHERE in_reply_to_id = %s"
+        " UNION ALL"
+        " SELECT r.id, down.depth + 1 FROM down JOIN statuses r ON r.in_reply_to_id = down.id"
+        " WHERE down.depth < %s"
+        f") {SELECT} JOIN down ON down.id = s.id ORDER BY s.id LIMIT %s",
+        (status_id, depth, limit),
+    )
+    return await cur.fetchall()
+
+
 async def public(
     conn: AsyncConnection[Any], window: Window, with_local: bool
 ) -> list[dict[str, Any]]:

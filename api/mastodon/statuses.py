@@ -25,6 +25,11 @@ from tidings.domain.statuses.commands import DeleteStatus, PostStatus
 from tidings.projections import accounts, interactions, statuses
 
 CONTENT_TYPES = ("text/plain",)
+MAX_IDS = 100  # per GET /api/v1/statuses, as Mastodon and Pleroma allow
+# Mastodon's bounds on a thread: how far up to walk, how deep down, how many replies.
+ANCESTORS_DEPTH = 40
+DESCENDANTS_DEPTH = 40
+DESCENDANTS_LIMIT = 4096
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
 
 
@@ -44,6 +49,36 @@ class StatusIn(msgspec.Struct, kw_only=True):
     expires_in: int | None = None
     to: list[str] | None = None
     quote_id: str | None = None
+
+
+class IdsIn(msgspec.Struct, kw_only=True):
+    """``ids[]=`` as documented; ``id[]=`` as Mastodon reads it; either as one value."""
+
+    ids: list[str] | str = []
+    id: list[str] | str = []
+
+
+class Context(msgspec.Struct, kw_only=True):
+    ancestors: list[StatusEntity]
+    descendants: list[StatusEntity]
+
+
+class StatusSource(msgspec.Struct, kw_only=True):
+    id: str
+    text: str
+    spoiler_text: str
+    content_type: str  # Pleroma's addition
+
+
+def _requested_ids(payload: IdsIn) -> list[str]:
+    """The asked ids, once each and in order; malformed ones simply find nothing."""
+    given = [
+        *([payload.ids] if isinstance(payload.ids, str) else payload.ids),
+        *([payload.id] if isinstance(payload.id, str) else payload.id),
+    ]
+    if len(given) > MAX_IDS:
+        raise ApiError(422, f"Validation failed: at most {MAX_IDS} ids")
+    return [i for i in dict.fromkeys(given) if is_flake(i)]
 
 
 # A URL runs to whitespace, minus trailing punctuation; a mention is @name or
@@ -270,6 +305,62 @@ class StatusesController(Controller):
             if row is None:  # deleted by a moderator between the write and this read
                 raise not_found()
             return (await render_page(conn, [row], author_id, settings))[0]
+
+    @get("/")
+    async def many(
+        self,
+        request: Request[Any, Any, Any],
+        svc: NamedDependency[Services],
+        viewer: NamedDependency[Viewer | None],
+    ) -> list[StatusEntity]:
+        viewer_id = reader(viewer)
+        wanted = _requested_ids(await params(request, IdsIn))
+        async with svc.pool.connection() as conn:
+            found = await statuses.by_ids(conn, wanted)
+            rows = [found[i] for i in wanted if i in found]
+            shown = await statuses.visible(conn, rows, viewer_id)
+            return await render_page(conn, shown, viewer_id, svc.settings)
+
+    @get("/{status_id:str}/context")
+    async def context(
+        self,
+        status_id: FromPath[str],
+        svc: NamedDependency[Services],
+        viewer: NamedDependency[Viewer | None],
+    ) -> Context:
+        """The thread around a status, each side filtered by the one visibility rule."""
+        viewer_id = reader(viewer)
+        async with svc.pool.connection() as conn:
+            row = await visible_status(conn, status_id, viewer_id)
+            up = await statuses.ancestors(conn, row["id"], ANCESTORS_DEPTH)
+            down = await statuses.descendants(conn, row["id"], DESCENDANTS_DEPTH, DESCENDANTS_LIMIT)
+            # One visibility check and one rendering for the whole thread.
+            shown = await statuses.visible(conn, [*up, *down], viewer_id)
+            rendered = {s.id: s for s in await render_page(conn, shown, viewer_id, svc.settings)}
+        return Context(
+            ancestors=[rendered[r["id"]] for r in up if r["id"] in rendered],
+            descendants=[rendered[r["id"]] for r in down if r["id"] in rendered],
+        )
+
+    @get("/{status_id:str}/source", guards=[scope("read:statuses")])
+    async def source(
+        self,
+        status_id: FromPath[str],
+        svc: NamedDependency[Services],
+        user: NamedDependency[Viewer],
+    ) -> StatusSource:
+        """The text as written, for editing: 404 for what the user may not see, 403 for
+        someone else's status."""
+        async with svc.pool.connection() as conn:
+            row = await visible_status(conn, status_id, user.user_id)
+        if row["account_id"] != user.user_id:
+            raise ApiError(403, "This action is not allowed")
+        return StatusSource(
+            id=row["id"],
+            text=row["source"],
+            spoiler_text=row["spoiler_text"],
+            content_type=row["content_type"],
+        )
 
     @get("/{status_id:str}")
     async def show(
