@@ -2,6 +2,7 @@
 """Fills an event store with a realistic log (accounts, follows, posts) for rebuild and
 timeline benchmarks, appending a thousand events per insert.
 
+    tidings migrate   # with the same DATABASE_URL, so the tables exist
     DATABASE_URL=... TIDINGS_SECRET_KEY=... python bench/seed_log.py --accounts 1000 \\
         --follows 50 --statuses 100000
 

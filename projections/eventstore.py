@@ -189,7 +189,7 @@ def _aad(stream: UUID, version: int) -> bytes:
     return f"{stream}:{version}".encode()
 
 
-def library_env(dsn: str) -> dict[str, str]:
+def library_env(dsn: str, create_tables: bool = False) -> dict[str, str]:
     """The eventsourcing library reads its PostgreSQL settings from str-to-str config."""
     parts = conninfo_to_dict(dsn)
     return {
@@ -207,12 +207,14 @@ def library_env(dsn: str) -> dict[str, str]:
         "APPLICATION_RECORDER_TOPIC": get_topic(EventsRecorder),
         "TRANSCODER_TOPIC": get_topic(_Unused),
         "ORIGINATOR_ID_TYPE": "uuid",
-        "CREATE_TABLE": "yes",
+        # Only ``prepare_database`` creates the tables: several processes creating them at
+        # once (granian workers starting together) fail with "tuple concurrently updated".
+        "CREATE_TABLE": "yes" if create_tables else "no",
     }
 
 
-def open_event_store(dsn: str, master_key: bytes) -> Tidings:
-    app = Tidings(env=library_env(dsn))
+def open_event_store(dsn: str, master_key: bytes, create_tables: bool = False) -> Tidings:
+    app = Tidings(env=library_env(dsn, create_tables))
     mapper = cast(EventMapper, app.mapper)
     mapper.keys = KeyStore(dsn, master_key)
     return app

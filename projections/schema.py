@@ -16,7 +16,7 @@ from tidings.projections.registry import NAMES
 from tidings.projections.tracking import create_tracking
 
 _FILE = re.compile(r"^(\d{4})_([a-z_]+)\.sql$")
-_MIGRATE_LOCK = 7_311_001  # one migrating process at a time
+MIGRATE_LOCK = 7_311_001  # one migrating process at a time
 CORE = "core"
 
 
@@ -39,7 +39,7 @@ def migrate(conn: psycopg.Connection[Any]) -> list[str]:
     """Applies what is missing; returns the files applied."""
     applied: list[str] = []
     with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATE_LOCK,))
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
         conn.execute(
             "CREATE TABLE IF NOT EXISTS public.schema_migrations ("
             " version integer PRIMARY KEY, name text NOT NULL,"

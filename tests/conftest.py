@@ -60,7 +60,7 @@ def redis_url(services_dir: Path) -> Iterator[str]:
         embedded.stop()
 
 
-def _with_db(dsn: str, name: str) -> str:
+def with_db(dsn: str, name: str) -> str:
     info = psycopg.conninfo.conninfo_to_dict(dsn)
     info["dbname"] = name
     return psycopg.conninfo.make_conninfo(**info)  # type: ignore[arg-type]
@@ -77,7 +77,7 @@ def template_db(admin_dsn: str, secret: bytes) -> Iterator[str]:
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    prepare_database(_with_db(admin_dsn, name), secret)
+    prepare_database(with_db(admin_dsn, name), secret)
     yield name
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -89,7 +89,7 @@ def database(admin_dsn: str, template_db: str) -> Iterator[str]:
     name = f"tidings_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
-    yield _with_db(admin_dsn, name)
+    yield with_db(admin_dsn, name)
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

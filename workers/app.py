@@ -11,7 +11,7 @@ from tidings.api.app import create_app
 from tidings.api.services import Services
 from tidings.api.settings import Settings
 from tidings.projections.eventstore import close_event_store, open_event_store
-from tidings.projections.schema import migrate
+from tidings.projections.schema import MIGRATE_LOCK, migrate
 from tidings.workers.runner import ProjectionRunners
 
 
@@ -27,10 +27,15 @@ async def projection_runners(services: Services) -> AsyncIterator[None]:
 
 
 def prepare_database(dsn: str, secret: bytes) -> list[str]:
-    """Creates the event store's tables and applies pending migrations."""
-    close_event_store(open_event_store(dsn, secret))  # the library creates its tables
+    """Creates the event store's tables and applies pending migrations, one process at a
+    time (replicas starting together would otherwise race on the catalog)."""
     with psycopg.connect(dsn, autocommit=True) as conn:
-        return migrate(conn)
+        conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATE_LOCK,))
+        try:
+            close_event_store(open_event_store(dsn, secret, create_tables=True))
+            return migrate(conn)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATE_LOCK,))
 
 
 def build_app(settings: Settings, with_runners: bool = True) -> Litestar:
