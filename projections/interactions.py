@@ -59,25 +59,24 @@ async def favourites(
     conn: AsyncConnection[Any], account_id: str, window: Window
 ) -> list[dict[str, Any]]:
     """The account's favourited statuses, each row with ``page_id``, the favourite's id."""
-    conditions, values, order = window.where("f.id")
-    cur = await conn.execute(
-        f"SELECT f.id AS page_id, s.* FROM favourites f"
-        f" JOIN LATERAL ({SELECT} WHERE s.id = f.status_id) s ON true"
-        f" WHERE f.account_id = %s AND {conditions} ORDER BY f.id {order} LIMIT %s",
-        (account_id, *values, window.limit),
-    )
-    return await cur.fetchall()
+    return await _marked(conn, "favourites", account_id, window)
 
 
 async def bookmarks(
     conn: AsyncConnection[Any], account_id: str, window: Window
 ) -> list[dict[str, Any]]:
     """The account's bookmarked statuses, each row with ``page_id``, the bookmark's id."""
-    conditions, values, order = window.where("b.id")
+    return await _marked(conn, "bookmarks", account_id, window)
+
+
+async def _marked(
+    conn: AsyncConnection[Any], table: str, account_id: str, window: Window
+) -> list[dict[str, Any]]:
+    conditions, values, order = window.where("m.id")
     cur = await conn.execute(
-        f"SELECT b.id AS page_id, s.* FROM bookmarks b"
-        f" JOIN LATERAL ({SELECT} WHERE s.id = b.status_id) s ON true"
-        f" WHERE b.account_id = %s AND {conditions} ORDER BY b.id {order} LIMIT %s",
+        f"SELECT m.id AS page_id, s.* FROM {table} m"  # table: one of the two above
+        f" JOIN LATERAL ({SELECT} WHERE s.id = m.status_id) s ON true"
+        f" WHERE m.account_id = %s AND {conditions} ORDER BY m.id {order} LIMIT %s",
         (account_id, *values, window.limit),
     )
     return await cur.fetchall()
