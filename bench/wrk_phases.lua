@@ -1,12 +1,13 @@
 -- Drives one Tidings phase from wrk: each request signs in as a random bench user.
--- Arguments after "--": tokens file, method, path.
+-- Arguments after "--": tokens file (a token first on each line), method, path.
 local tokens = {}
 local method, path
 local counter = 0
 
 function init(args)
   for line in io.lines(args[1]) do
-    if #line > 0 then tokens[#tokens + 1] = line end
+    local token = line:match("^(%S+)")
+    if token then tokens[#tokens + 1] = token end
   end
   method, path = args[2], args[3]
   math.randomseed(os.time() + math.floor(os.clock() * 1e6))
