@@ -256,7 +256,17 @@ def _revoke_token(app: Tidings, cmd: oauth_commands.RevokeToken) -> list[Aggrega
 
 
 def _post_status(app: Tidings, cmd: status_commands.PostStatus) -> list[Aggregate]:
-    to, cc = address(cmd.visibility, cmd.account_id, cmd.mentions)
+    members: list[str] = []
+    if cmd.visibility == "list":
+        if cmd.list_id is None:
+            raise Invalid("Validation failed: a list post needs its list")
+        user_list = _existing(app, UserList, stream_id(cmd.list_id), "Record")
+        user_list.check_owner(cmd.account_id)
+        members = sorted(user_list.members)
+    if cmd.quote_id is not None:
+        _existing(app, Status, stream_id(cmd.quote_id), "Record").check_quotable(cmd.account_id)
+    addressed = cmd.mentions if cmd.addressed is None else cmd.addressed
+    to, cc = address(cmd.visibility, cmd.account_id, addressed, cmd.list_id, members)
     status = Status(stream_id(cmd.status_id))
     note = status_events.Note(
         content=cmd.content,
@@ -271,6 +281,8 @@ def _post_status(app: Tidings, cmd: status_commands.PostStatus) -> list[Aggregat
         mentions=cmd.mentions,
         tags=cmd.tags,
         app_id=cmd.app_id,
+        emojis=cmd.emojis,
+        quote=cmd.quote_id,
     )
     status.trigger(
         status_events.Create, actor=cmd.account_id, to=to, cc=cc, object=note, published=utcnow()

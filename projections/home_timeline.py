@@ -29,7 +29,7 @@ class HomeTimeline(Projection):
             (status_id, event.actor, visibility),
         )
         addressed = [a for a in recipients(event.to, event.cc) if a != event.actor]
-        if visibility == "direct":
+        if visibility in ("direct", "list"):  # for the addressed alone, not all followers
             cur.execute(
                 "INSERT INTO home_timeline (owner_id, status_id, author_id)"
                 " SELECT unnest(%s::text[]), %s, %s ON CONFLICT DO NOTHING",
@@ -66,7 +66,7 @@ class HomeTimeline(Projection):
         cur.execute(
             "INSERT INTO home_timeline (owner_id, status_id, author_id)"
             " SELECT %s, status_id, author_id FROM home_posts"
-            " WHERE author_id = %s AND visibility <> 'direct'"
+            " WHERE author_id = %s AND visibility NOT IN ('direct', 'list')"
             " ORDER BY status_id DESC LIMIT %s ON CONFLICT DO NOTHING",
             (event.actor, event.object, BACKFILL),
         )
@@ -81,7 +81,7 @@ class HomeTimeline(Projection):
         cur.execute(
             "DELETE FROM home_timeline h USING home_posts p"
             " WHERE h.owner_id = %s AND h.author_id = %s AND p.status_id = h.status_id"
-            " AND p.visibility <> 'direct'",
+            " AND p.visibility NOT IN ('direct', 'list')",
             (event.actor, event.object),
         )
 

@@ -3,8 +3,9 @@
 from typing import Any, Protocol
 
 from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
 
-from tidings.domain.addressing import visibility_of
+from tidings.domain.addressing import recipients, visibility_of
 from tidings.domain.ids import flake_of
 from tidings.domain.interactions import events as interaction_events
 from tidings.domain.statuses import events
@@ -25,8 +26,9 @@ class Statuses(Projection):
         cur.execute(
             "INSERT INTO statuses (id, account_id, visibility, content, source, content_type,"
             " spoiler_text, sensitive, language, in_reply_to_id, in_reply_to_account_id,"
-            " conversation_id, mentions, tags, app_id, created_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " conversation_id, mentions, tags, app_id, created_at, addressed, emojis, quote_id)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            " %s, %s, %s)"
             " ON CONFLICT (id) DO NOTHING",
             (
                 status_id,
@@ -45,8 +47,16 @@ class Statuses(Projection):
                 note.tags,
                 note.app_id,
                 event.published,
+                [a for a in recipients(event.to, event.cc) if a != event.actor],
+                Jsonb(note.emojis),
+                note.quote,
             ),
         )
+        if note.quote:
+            cur.execute(
+                "UPDATE statuses SET quotes_count = quotes_count + 1 WHERE id = %s",
+                (note.quote,),
+            )
         if note.in_reply_to:
             cur.execute(
                 "UPDATE statuses SET replies_count = replies_count + 1 WHERE id = %s",
@@ -56,9 +66,14 @@ class Statuses(Projection):
     @handles(events.Delete)
     def deleted(self, cur: Cursor, event: events.Delete) -> None:
         cur.execute(
-            "WITH gone AS (DELETE FROM statuses WHERE id = %s RETURNING in_reply_to_id)"
-            " UPDATE statuses SET replies_count = greatest(replies_count - 1, 0)"
-            " WHERE id = (SELECT in_reply_to_id FROM gone)",
+            "WITH gone AS (DELETE FROM statuses WHERE id = %s"
+            " RETURNING in_reply_to_id, quote_id)"
+            " UPDATE statuses SET"
+            " replies_count = CASE WHEN id = (SELECT in_reply_to_id FROM gone)"
+            " THEN greatest(replies_count - 1, 0) ELSE replies_count END,"
+            " quotes_count = CASE WHEN id = (SELECT quote_id FROM gone)"
+            " THEN greatest(quotes_count - 1, 0) ELSE quotes_count END"
+            " WHERE id IN (SELECT in_reply_to_id FROM gone UNION SELECT quote_id FROM gone)",
             (flake_of(event.originator_id),),
         )
 
@@ -163,7 +178,7 @@ async def visible(
         r
         for r in rows
         if may_see(
-            r["visibility"], r["account_id"], r["mentions"], viewer_id, r["account_id"] in followed
+            r["visibility"], r["account_id"], r["addressed"], viewer_id, r["account_id"] in followed
         )
     ]
 

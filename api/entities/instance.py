@@ -24,7 +24,7 @@ VERSION = (
 # features adds its name here (both /api/v1/instance and nodeinfo read this list).
 FEATURES: tuple[str, ...] = ("pleroma_api", "mastodon_api")
 # Status content types that are rendered; keep in step with POST /api/v1/statuses.
-POST_FORMATS: tuple[str, ...] = ("text/plain",)
+POST_FORMATS: tuple[str, ...] = ("text/plain", "text/markdown", "text/html")
 # Upload types the media endpoints are to accept (group F enforces and may extend them).
 MEDIA_TYPES: tuple[str, ...] = ("image/jpeg", "image/png", "image/gif", "image/webp")
 LANGUAGES: tuple[str, ...] = ("en",)
@@ -71,6 +71,8 @@ class StatusesConfiguration(msgspec.Struct, kw_only=True):
     max_characters: int
     max_media_attachments: int
     characters_reserved_per_url: int = 0  # links count as typed, as Pleroma counts them
+    # glitch-soc's and Akkoma's name for the post formats; clients offer a picker by it.
+    supported_mime_types: list[str] = msgspec.field(default_factory=lambda: list(POST_FORMATS))
 
 
 class MediaConfiguration(msgspec.Struct, kw_only=True):

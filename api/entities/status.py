@@ -3,12 +3,12 @@
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 import msgspec
 
 from tidings.api.entities.account import Account, Emoji, render_account
 from tidings.api.entities.common import iso
+from tidings.api.formatting import PLAIN, plain_text, tag_url
 from tidings.api.settings import Settings
 
 
@@ -48,6 +48,19 @@ class StatusPleroma(msgspec.Struct, kw_only=True):
     event: dict[str, Any] | None
     non_anonymous: bool
     bookmark_folder: str | None
+    # The quoted status one level deep, or None when there is none or the viewer may not
+    # see it (``quote_visible`` tells which).
+    quote: "Status | None" = None
+    quote_id: str | None = None
+    quote_url: str | None = None
+    quote_visible: bool = False
+
+
+class Quote(msgspec.Struct, kw_only=True):
+    """Mastodon 4.4's quote: ``accepted`` with the status, else why it is not shown."""
+
+    state: str
+    quoted_status: "Status | None"
 
 
 class Status(msgspec.Struct, kw_only=True):
@@ -82,6 +95,7 @@ class Status(msgspec.Struct, kw_only=True):
     poll: dict[str, Any] | None
     application: Application | None
     pleroma: StatusPleroma
+    quote: Quote | None = None
 
 
 def conversation_number(conversation_id: str | None) -> int | None:
@@ -92,10 +106,6 @@ def conversation_number(conversation_id: str | None) -> int | None:
     return zlib.crc32(conversation_id.encode()) & 0x7FFFFFFF
 
 
-def tag_url(settings: Settings, name: str) -> str:
-    return f"{settings.base_url}/tag/{quote(name)}"
-
-
 @dataclass
 class StatusContext:
     """What a page of statuses needs beyond its own rows, loaded once for the page."""
@@ -103,6 +113,8 @@ class StatusContext:
     settings: Settings
     accounts: dict[str, dict[str, Any]]  # authors, reply targets and mentioned accounts
     visible_parents: set[str]  # ids of the replied-to statuses the viewer may see
+    quoted: dict[str, "Status"] = field(default_factory=dict)  # quoted ones the viewer sees
+    quotes_existing: set[str] = field(default_factory=set)  # quoted ones still there
     favourited: set[str] = field(default_factory=set)  # by the viewer
     bookmarks: dict[str, str | None] = field(default_factory=dict)  # the viewer's: folder
     _rendered: dict[str, Account] = field(default_factory=dict)
@@ -114,7 +126,29 @@ class StatusContext:
         return self._rendered[account_id]
 
 
-def render_status(row: dict[str, Any], ctx: StatusContext, *, with_source: bool = False) -> Status:
+def mentioned_ids(row: dict[str, Any]) -> list[str]:
+    """The mentioned and, as Pleroma lists them, those addressed by ``to``; a list's
+    members are its audience, not mentions."""
+    if row["visibility"] == "list":
+        return list(row["mentions"])
+    return list(dict.fromkeys([*row["mentions"], *row.get("addressed", [])]))
+
+
+def _quote(row: dict[str, Any], ctx: StatusContext) -> tuple[Status | None, Quote | None]:
+    quote_id = row.get("quote_id")
+    if not quote_id:
+        return None, None
+    quoted = ctx.quoted.get(quote_id)
+    if quoted is not None:
+        return quoted, Quote(state="accepted", quoted_status=quoted)
+    state = "unauthorized" if quote_id in ctx.quotes_existing else "deleted"
+    return None, Quote(state=state, quoted_status=None)
+
+
+def render_status(
+    row: dict[str, Any], ctx: StatusContext, *, with_source: bool = False, nested: bool = False
+) -> Status:
+    """``nested``: a quoted status inside another, whose own quote is not rendered."""
     settings = ctx.settings
     mentions = [
         Mention(
@@ -123,9 +157,21 @@ def render_status(row: dict[str, Any], ctx: StatusContext, *, with_source: bool 
             acct=a["username"],
             url=f"{settings.base_url}/users/{a['username']}",
         )
-        for a in (ctx.accounts.get(m) for m in row["mentions"])
+        for a in (ctx.accounts.get(m) for m in mentioned_ids(row))
         if a is not None
     ]
+    emojis = [
+        Emoji(
+            shortcode=code,
+            url=f"{settings.base_url}{path}",
+            static_url=f"{settings.base_url}{path}",
+            category=path.split("/")[2] if path.count("/") == 3 else None,
+        )
+        for code, path in (row.get("emojis") or {}).items()
+    ]
+    quoted, quote = (None, None) if nested else _quote(row, ctx)
+    quote_id = row.get("quote_id")
+    source = row["source"] if row["content_type"] == PLAIN else plain_text(row["content"])
     reply_account = ctx.accounts.get(row["in_reply_to_account_id"] or "")
     app = (
         Application(name=row["app_name"], website=row["app_website"])
@@ -159,25 +205,30 @@ def render_status(row: dict[str, Any], ctx: StatusContext, *, with_source: bool 
         media_attachments=[],
         mentions=mentions,
         tags=[Tag(name=t, url=tag_url(settings, t)) for t in row["tags"]],
-        emojis=[],
+        emojis=emojis,
         card=None,
         poll=None,
         application=app,
+        quote=quote,
         pleroma=StatusPleroma(
             local=True,
             conversation_id=conversation_number(row["conversation_id"]),
             direct_conversation_id=None,
             in_reply_to_account_acct=reply_account["username"] if reply_account else None,
-            content={"text/plain": row["source"]},
+            content={"text/plain": source},
             spoiler_text={"text/plain": row["spoiler_text"]},
             expires_at=None,
             thread_muted=False,
             emoji_reactions=[],
             parent_visible=row["in_reply_to_id"] in ctx.visible_parents,
             pinned_at=None,
-            quotes_count=0,
+            quotes_count=row.get("quotes_count", 0),
             event=None,
             non_anonymous=False,
             bookmark_folder=ctx.bookmarks.get(row["id"]),
+            quote=quoted,
+            quote_id=quote_id,
+            quote_url=f"{settings.base_url}/notice/{quote_id}" if quote_id else None,
+            quote_visible=quoted is not None,
         ),
     )

@@ -1,6 +1,5 @@
 """Posting, showing and deleting statuses, and rendering pages of them for every endpoint."""
 
-import html
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -11,20 +10,21 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from psycopg import AsyncConnection
 
+import tidings.api.mastodon.compose as compose
 from tidings.api.auth import Viewer, rate_limited, scope
 from tidings.api.entities.status import Status as StatusEntity
-from tidings.api.entities.status import StatusContext, render_status, tag_url
+from tidings.api.entities.status import StatusContext, mentioned_ids, render_status
 from tidings.api.errors import ApiError, not_found
+from tidings.api.formatting import CONTENT_TYPES, PLAIN, format_status, mentioned_usernames
+from tidings.api.idempotency import once
 from tidings.api.params import params
 from tidings.api.services import Services
 from tidings.api.settings import Settings
-from tidings.domain.addressing import VISIBILITIES, Visibility
 from tidings.domain.ids import is_flake, new_id
 from tidings.domain.oauth.aggregates import grants
 from tidings.domain.statuses.commands import DeleteStatus, PostStatus
 from tidings.projections import accounts, interactions, statuses
 
-CONTENT_TYPES = ("text/plain",)
 MAX_IDS = 100  # per GET /api/v1/statuses, as Mastodon and Pleroma allow
 # Mastodon's bounds on a thread: how far up to walk, how deep down, how many replies.
 ANCESTORS_DEPTH = 40
@@ -47,7 +47,8 @@ class StatusIn(msgspec.Struct, kw_only=True):
     poll: dict[str, Any] | None = None
     scheduled_at: str | None = None
     expires_in: int | None = None
-    to: list[str] | None = None
+    in_reply_to_conversation_id: str | None = None
+    to: list[str] | None = None  # Pleroma: nicknames addressed instead of the mentioned
     quote_id: str | None = None
 
 
@@ -81,74 +82,6 @@ def _requested_ids(payload: IdsIn) -> list[str]:
     return [i for i in dict.fromkeys(given) if is_flake(i)]
 
 
-# A URL runs to whitespace, minus trailing punctuation; a mention is @name or
-# @name@domain (the domain may carry a port); a hashtag needs one letter.
-_TOKEN = re.compile(
-    r"(?P<url>https?://[^\s<>\"]*[^\s<>\".,;:!?'()\[\]])"
-    r"|(?<![\w@/=.])@(?P<user>[A-Za-z0-9_]{1,30})"
-    r"(?:@(?P<host>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d+)?))?(?![\w@])"
-    r"|(?<![\w&#/])#(?P<tag>\w*[^\W\d]\w*)"
-)
-
-
-class Formatted(msgspec.Struct, kw_only=True):
-    content: str
-    mentions: list[str]  # account ids, in order of appearance
-    tags: list[str]
-
-
-def mentioned_usernames(text: str, domain: str) -> list[str]:
-    """Usernames of the local accounts the text may mention."""
-    found = []
-    for match in _TOKEN.finditer(text):
-        host = match["host"]
-        if match["user"] and (host is None or host.lower() == domain.lower()):
-            found.append(match["user"])
-    return found
-
-
-def format_plain(text: str, known: dict[str, dict[str, Any]], settings: Settings) -> Formatted:
-    """Plain text to HTML: every piece of the text is escaped, and only the links built here
-    are markup. ``known`` maps lowercased usernames to the accounts that exist."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    out: list[str] = []
-    mentions: list[str] = []
-    tags: list[str] = []
-    last = 0
-    for match in _TOKEN.finditer(text):
-        out.append(html.escape(text[last : match.start()]))
-        last = match.end()
-        if match["url"]:
-            url = html.escape(match["url"])
-            out.append(f'<a href="{url}" rel="ugc nofollow noopener" target="_blank">{url}</a>')
-        elif match["user"]:
-            host = match["host"]
-            account = known.get(match["user"].lower())
-            if account is None or (host is not None and host.lower() != settings.domain.lower()):
-                out.append(html.escape(match[0]))
-                continue
-            if account["id"] not in mentions:
-                mentions.append(account["id"])
-            name = html.escape(account["username"])
-            href = html.escape(f"{settings.base_url}/users/{account['username']}")
-            out.append(
-                f'<span class="h-card"><a class="u-url mention" data-user="{account["id"]}"'
-                f' href="{href}" rel="ugc">@<span>{name}</span></a></span>'
-            )
-        else:
-            tag = match["tag"]
-            if tag.lower() not in tags:
-                tags.append(tag.lower())
-            href = html.escape(tag_url(settings, tag.lower()))
-            out.append(
-                f'<a class="hashtag" data-tag="{html.escape(tag.lower())}" href="{href}"'
-                f' rel="tag ugc">#{html.escape(tag)}</a>'
-            )
-    out.append(html.escape(text[last:]))
-    body = "".join(out).replace("\n", "<br/>")
-    return Formatted(content=f"<p>{body}</p>", mentions=mentions, tags=tags)
-
-
 def reader(viewer: Viewer | None) -> str | None:
     """The reading account, or None for a visitor. A token may be absent, but one that is
     presented must allow reading statuses (Mastodon's ``authorize_if_got_token!``)."""
@@ -167,29 +100,40 @@ async def render_page(
     *,
     with_source: bool = False,
 ) -> list[StatusEntity]:
-    """Renders rows the viewer may see: a few batch queries per page, none per status."""
-    parent_ids = [r["in_reply_to_id"] for r in rows if r["in_reply_to_id"]]
+    """Renders rows the viewer may see: a few batch queries per page, none per status.
+    Quoted statuses come along one level deep, as Pleroma nests them."""
+    quote_ids = [r["quote_id"] for r in rows if r.get("quote_id")]
+    quote_rows = list((await statuses.by_ids(conn, quote_ids)).values())
+    shown_quotes = await statuses.visible(conn, quote_rows, viewer_id)
+    everything = [*rows, *shown_quotes]
+    parent_ids = [r["in_reply_to_id"] for r in everything if r["in_reply_to_id"]]
     parents = list((await statuses.by_ids(conn, parent_ids)).values())
     visible_parents = {p["id"] for p in await statuses.visible(conn, parents, viewer_id)}
     account_ids = {
         a
-        for r in rows
-        for a in (r["account_id"], r["in_reply_to_account_id"], *r["mentions"])
+        for r in everything
+        for a in (r["account_id"], r["in_reply_to_account_id"], *mentioned_ids(r))
         if a is not None
     }
     favourited: set[str] = set()
     bookmarks: dict[str, str | None] = {}
     if viewer_id is not None:
         favourited, bookmarks = await interactions.viewer_marks(
-            conn, viewer_id, [r["id"] for r in rows]
+            conn, viewer_id, [r["id"] for r in everything]
         )
     ctx = StatusContext(
         settings=settings,
         accounts=await accounts.by_ids(conn, sorted(account_ids)),
         visible_parents=visible_parents,
+        quotes_existing={r["id"] for r in quote_rows},
         favourited=favourited,
         bookmarks=bookmarks,
     )
+    ctx.quoted = {
+        q["id"]: render_status(q, ctx, nested=True)
+        for q in shown_quotes
+        if q["account_id"] in ctx.accounts
+    }
     return [
         render_status(r, ctx, with_source=with_source)
         for r in rows
@@ -208,33 +152,24 @@ async def visible_status(
     return row
 
 
-def _visibility(requested: str | None, preferences: dict[str, Any]) -> Visibility:
-    if not requested:
-        default = preferences.get("default_scope")
-        return default if default in VISIBILITIES else "public"
-    for known in VISIBILITIES:
-        if requested == known:
-            return known
-    if requested.startswith("list:"):
-        raise ApiError(422, "Validation failed: list visibility is not supported yet")
-    raise ApiError(422, f"Validation failed: visibility must be one of {', '.join(VISIBILITIES)}")
-
-
 def _refuse_unsupported(payload: StatusIn) -> None:
-    content_type = payload.content_type or "text/plain"
+    content_type = payload.content_type or PLAIN
     if content_type not in CONTENT_TYPES:
         raise ApiError(
             422,
-            f"Validation failed: content_type {content_type} is not supported yet;"
-            " only text/plain until rich text formatting lands",
+            f"Validation failed: content_type must be one of {', '.join(CONTENT_TYPES)}",
+        )
+    if payload.in_reply_to_conversation_id:
+        raise ApiError(
+            422,
+            "Validation failed: in_reply_to_conversation_id is not supported yet"
+            " (it needs Pleroma's conversations)",
         )
     unsupported = {
         "media_ids": bool(payload.media_ids),
         "poll": bool(payload.poll),
         "scheduled_at": bool(payload.scheduled_at),
         "expires_in": bool(payload.expires_in),
-        "to": bool(payload.to),
-        "quote_id": bool(payload.quote_id),
     }
     for name, given in unsupported.items():
         if given:
@@ -255,56 +190,21 @@ class StatusesController(Controller):
     ) -> StatusEntity:
         payload = await params(request, StatusIn)
         _refuse_unsupported(payload)
-        settings = svc.settings
-        text = payload.status.strip()
-        spoiler = payload.spoiler_text.strip()
-        if not text:
-            raise ApiError(422, "Validation failed: cannot post an empty status without media")
-        if len(text) + len(spoiler) > settings.max_toot_chars:
-            raise ApiError(
-                422,
-                "Validation failed: the status is over the character limit"
-                f" ({settings.max_toot_chars} characters, spoiler text included)",
-            )
-        author_id = user.user_id
-        async with svc.pool.connection() as conn:
-            author = await accounts.by_id(conn, author_id)
-            if author is None:
-                raise ApiError(401, "The access token is invalid")
-            preferences: dict[str, Any] = author.get("preferences") or {}
-            visibility = _visibility(payload.visibility, preferences)
-            parent = None
-            if payload.in_reply_to_id:
-                parent = await visible_status(conn, payload.in_reply_to_id, author_id)
-            known = await statuses.accounts_named(conn, mentioned_usernames(text, settings.domain))
-        formatted = format_plain(text, known, settings)
-        sensitive = payload.sensitive
-        if sensitive is None:
-            sensitive = bool(preferences.get("default_sensitive"))
-        command = PostStatus(
-            status_id=new_id(),
-            account_id=author_id,
-            content=formatted.content,
-            source=text,
-            visibility=visibility,
-            spoiler_text=spoiler,
-            sensitive=sensitive or bool(spoiler),  # a content warning hides the text
-            language=payload.language or preferences.get("language"),
-            in_reply_to_id=parent["id"] if parent else None,
-            in_reply_to_account_id=parent["account_id"] if parent else None,
-            conversation_id=parent["conversation_id"] if parent else None,
-            mentions=formatted.mentions,
-            tags=formatted.tags,
-            app_id=user.app_id,
-        )
         if payload.preview:
-            return await _preview(svc, command)
-        await svc.execute(command)
+            return await _preview(svc, await _compose(svc, user, payload))
+
+        async def write() -> str:
+            command = await _compose(svc, user, payload)
+            await svc.execute(command)
+            return command.status_id
+
+        key = request.headers.get("idempotency-key")
+        status_id = await once(svc.redis, user.user_id, key, write) if key else await write()
         async with svc.pool.connection() as conn:
-            row = await statuses.by_id(conn, command.status_id)
-            if row is None:  # deleted by a moderator between the write and this read
+            row = await statuses.by_id(conn, status_id)
+            if row is None:  # deleted since (by a moderator, or before a retry)
                 raise not_found()
-            return (await render_page(conn, [row], author_id, settings))[0]
+            return (await render_page(conn, [row], user.user_id, svc.settings))[0]
 
     @get("/")
     async def many(
@@ -403,6 +303,70 @@ class StatusesController(Controller):
         return rendered[0]
 
 
+async def _compose(svc: Services, user: Viewer, payload: StatusIn) -> PostStatus:
+    """The command the payload asks for, every check that needs the read models made."""
+    settings = svc.settings
+    text = payload.status.strip()
+    spoiler = payload.spoiler_text.strip()
+    if not text:
+        raise ApiError(422, "Validation failed: cannot post an empty status without media")
+    if len(text) + len(spoiler) > settings.max_toot_chars:
+        raise ApiError(
+            422,
+            "Validation failed: the status is over the character limit"
+            f" ({settings.max_toot_chars} characters, spoiler text included)",
+        )
+    author_id = user.user_id
+    content_type = payload.content_type or PLAIN
+    async with svc.pool.connection() as conn:
+        author = await accounts.by_id(conn, author_id)
+        if author is None:
+            raise ApiError(401, "The access token is invalid")
+        preferences: dict[str, Any] = author.get("preferences") or {}
+        visibility, list_id = compose.visibility(payload.visibility, preferences)
+        if list_id is not None:
+            await compose.check_list(conn, list_id, author_id)
+        parent = None
+        if payload.in_reply_to_id:
+            parent = await visible_status(conn, payload.in_reply_to_id, author_id)
+        quoted = None
+        if payload.quote_id:
+            quoted = await visible_status(conn, payload.quote_id, author_id)
+            compose.check_quotable(quoted, author_id)
+        known = await statuses.accounts_named(conn, mentioned_usernames(text, settings.domain))
+        addressed = None
+        if payload.to is not None:
+            addressed = await compose.addressed_by_to(conn, payload.to, settings)
+    formatted = format_status(text, content_type, known, settings)
+    if addressed is None and quoted is not None and quoted["account_id"] != author_id:
+        # Pleroma addresses the quoted author too, as if mentioned.
+        addressed = list(dict.fromkeys([*formatted.mentions, quoted["account_id"]]))
+    sensitive = payload.sensitive
+    if sensitive is None:
+        sensitive = bool(preferences.get("default_sensitive"))
+    return PostStatus(
+        status_id=new_id(),
+        account_id=author_id,
+        content=formatted.content,
+        source=text,
+        content_type=content_type,
+        visibility=visibility,
+        spoiler_text=spoiler,
+        sensitive=sensitive or bool(spoiler),  # a content warning hides the text
+        language=payload.language or preferences.get("language"),
+        in_reply_to_id=parent["id"] if parent else None,
+        in_reply_to_account_id=parent["account_id"] if parent else None,
+        conversation_id=parent["conversation_id"] if parent else None,
+        mentions=formatted.mentions,
+        tags=formatted.tags,
+        app_id=user.app_id,
+        addressed=addressed,
+        list_id=list_id,
+        emojis=await compose.custom_emoji(settings, text, spoiler),
+        quote_id=quoted["id"] if quoted else None,
+    )
+
+
 async def _preview(svc: Services, command: PostStatus) -> StatusEntity:
     """Pleroma's ``preview``: the status as it would be, with nothing written."""
     row: dict[str, Any] = {
@@ -419,6 +383,10 @@ async def _preview(svc: Services, command: PostStatus) -> StatusEntity:
         "in_reply_to_account_id": command.in_reply_to_account_id,
         "conversation_id": command.conversation_id or command.status_id,
         "mentions": command.mentions,
+        "addressed": command.mentions if command.addressed is None else command.addressed,
+        "emojis": command.emojis,
+        "quote_id": command.quote_id,
+        "quotes_count": 0,
         "tags": command.tags,
         "app_id": command.app_id,
         "app_name": None,

@@ -19,6 +19,11 @@ class PostStatus(msgspec.Struct, kw_only=True, frozen=True):
     mentions: list[str] = []
     tags: list[str] = []
     app_id: str | None = None
+    # Pleroma's ``to``: who is addressed instead of the mentioned (None: the mentioned).
+    addressed: list[str] | None = None
+    list_id: str | None = None  # with visibility "list"
+    emojis: dict[str, str] = {}  # shortcode: image path, of the local emoji used
+    quote_id: str | None = None
 
 
 class DeleteStatus(msgspec.Struct, kw_only=True, frozen=True):

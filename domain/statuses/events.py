@@ -20,6 +20,9 @@ class Note(msgspec.Struct, kw_only=True):
     mentions: list[str] = []  # account ids
     tags: list[str] = []
     app_id: str | None = None
+    # Added later with defaults, so older payloads decode unchanged (no upcast needed).
+    emojis: dict[str, str] = {}  # shortcode: image path, as AS Emoji tags carry icons
+    quote: str | None = None  # the quoted status's flake id
 
 
 class Create(Activity, kw_only=True, frozen=True):

@@ -6,16 +6,18 @@ from collections.abc import Sequence
 def may_see(
     visibility: str,
     author: str,
-    mentions: Sequence[str],
+    addressed: Sequence[str],
     viewer: str | None,
     follows_author: bool,
 ) -> bool:
-    """``viewer`` is an account id, or None for a visitor (or an app without a user)."""
+    """``viewer`` is an account id, or None for a visitor (or an app without a user);
+    ``addressed`` are the accounts the post is addressed to: the mentioned, or Pleroma's
+    ``to``, or a list's members. A list post, like a direct one, is theirs alone."""
     if visibility in ("public", "unlisted"):
         return True
     if viewer is None:
         return False
-    if viewer == author or viewer in mentions:
+    if viewer == author or viewer in addressed:
         return True
     if visibility == "local":  # every account here is local, so any signed-in reader
         return True
