@@ -16,6 +16,7 @@ from tidings.api.oauth import AppsController, OAuthController
 from tidings.api.pleroma.emoji import EmojiFilesController, PleromaEmojiController
 from tidings.api.pleroma.frontend import FrontendController
 from tidings.api.pleroma.instance import HealthController, NodeInfoController
+from tidings.api.pleroma.quotes import QuotesController
 
 ROUTES: list[Any] = [
     AccountsController,
@@ -35,4 +36,5 @@ ROUTES: list[Any] = [
     PleromaEmojiController,
     EmojiFilesController,
     FrontendController,
+    QuotesController,
 ]

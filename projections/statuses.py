@@ -194,3 +194,15 @@ async def accounts_named(
         ([u.lower() for u in usernames],),
     )
     return {row["username"].lower(): row for row in await cur.fetchall()}
+
+
+async def quotes_of(
+    conn: AsyncConnection[Any], status_id: str, window: Window
+) -> list[dict[str, Any]]:
+    """The statuses quoting ``status_id``, by id; the caller filters what its viewer sees."""
+    conditions, values, order = window.where("s.id")
+    cur = await conn.execute(
+        f"{SELECT} WHERE s.quote_id = %s AND {conditions} ORDER BY s.id {order} LIMIT %s",
+        (status_id, *values, window.limit),
+    )
+    return await cur.fetchall()

@@ -134,7 +134,7 @@ def test_instance_v1_describes_the_instance_to_mastodon_and_pleroma_clients(
     assert metadata["birthday_required"] is False
     assert metadata["birthday_min_age"] == 0
     assert metadata["account_activation_required"] is False
-    assert metadata["post_formats"] == ["text/plain"]
+    assert metadata["post_formats"] == ["text/plain", "text/markdown", "text/html"]
     assert metadata["fields_limits"]["name_length"] == 255
     assert metadata["federation"]["enabled"] is False
     assert {"pleroma_api", "mastodon_api"} <= set(metadata["features"])
