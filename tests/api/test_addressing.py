@@ -8,6 +8,8 @@ import psycopg
 from tests.api.test_lists import add, make_list
 from tests.api.test_statuses import follow, post
 from tests.helpers import Client, User, event_count
+from tidings.domain.application import Tidings
+from tidings.projections.rebuild import verify
 
 Readers = dict[str, dict[str, str]]
 
@@ -78,7 +80,9 @@ def test_local_posts_are_for_signed_in_readers_of_this_instance_only(client: Cli
     assert _context(client, parent["id"], {}) == []
 
 
-def test_a_list_post_reaches_the_lists_members_and_no_one_else(client: Client) -> None:
+def test_a_list_post_reaches_the_lists_members_and_no_one_else(
+    client: Client, database: str, store: Tidings
+) -> None:
     alice, member, follower, stranger = (
         client.register(n) for n in ("alice", "member", "follower", "stranger")
     )
@@ -117,6 +121,9 @@ def test_a_list_post_reaches_the_lists_members_and_no_one_else(client: Client) -
     newcomer = client.register("newcomer")
     follow(client, newcomer, alice)
     assert status["id"] not in _home(client, newcomer)
+    with psycopg.connect(database, autocommit=True) as conn:
+        for name in ("statuses", "home_timeline", "lists"):
+            assert set(verify(conn, store, name).values()) == {0}, name
 
 
 def test_list_visibility_is_only_for_the_owners_own_lists(

@@ -8,9 +8,13 @@ import psycopg
 from tests.api.test_favourites import links
 from tests.api.test_statuses import follow, post
 from tests.helpers import Client, event_count
+from tidings.domain.application import Tidings
+from tidings.projections.rebuild import verify
 
 
-def test_a_quote_nests_the_quoted_status_and_counts_on_it(client: Client) -> None:
+def test_a_quote_nests_the_quoted_status_and_counts_on_it(
+    client: Client, database: str, store: Tidings
+) -> None:
     alice, bob, carol = client.register("alice"), client.register("bob"), client.register("carol")
     original = post(client, alice, "quotable")
     quote = post(client, bob, "so true", quote_id=original["id"])
@@ -39,6 +43,8 @@ def test_a_quote_nests_the_quoted_status_and_counts_on_it(client: Client) -> Non
     left = client.get(f"/api/v1/statuses/{nested['id']}").json()
     assert left["pleroma"]["quote"] is None and left["pleroma"]["quote_visible"] is False
     assert left["quote"] == {"state": "deleted", "quoted_status": None}
+    with psycopg.connect(database, autocommit=True) as conn:  # counts replay exactly
+        assert set(verify(conn, store, "statuses").values()) == {0}
 
 
 def test_a_quote_shows_nothing_of_a_status_its_reader_may_not_see(client: Client) -> None:
