@@ -155,9 +155,11 @@ class _Rewriter(HTMLParser):
         self.out: list[str] = []
         self.skip = 0  # depth inside a, code and pre
         self.pre = 0
+        self.line_start = True  # just after a block's edge or a <br>
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.out.append(_start_tag(tag, attrs))
+        self.line_start = tag in _BLOCKS or tag == "br"
         if tag in _VOID:
             return
         self.skip += tag in _SKIP
@@ -165,22 +167,24 @@ class _Rewriter(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.out.append(_start_tag(tag, attrs))
+        self.line_start = tag == "br"
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _VOID:
             return
         self.out.append(f"</{tag}>")
+        self.line_start = tag in _BLOCKS
         self.skip -= tag in _SKIP and self.skip > 0
         self.pre -= tag == "pre" and self.pre > 0
 
     def handle_data(self, data: str) -> None:
-        if not self.pre:
-            # The newlines a renderer puts between blocks and after a <br>: clients would
-            # show them as a second line break.
-            if "\n" in data and not data.strip():
+        if not self.pre and self.line_start:
+            # The newlines a renderer puts between blocks and after a <br>: clients that
+            # keep them would show a second line break.
+            data = data.lstrip("\n")
+            if not data:
                 return
-            if self.out and self.out[-1].startswith("<br"):
-                data = data.lstrip("\n")
+        self.line_start = False
         self.out.append(html.escape(data, quote=False) if self.skip else self.linker.link(data))
 
 

@@ -48,7 +48,7 @@ class StatusIn(msgspec.Struct, kw_only=True):
     scheduled_at: str | None = None
     expires_in: int | None = None
     in_reply_to_conversation_id: str | None = None
-    to: list[str] | None = None  # Pleroma: nicknames addressed instead of the mentioned
+    to: list[str] | str | None = None  # Pleroma: nicknames addressed instead of the mentioned
     quote_id: str | None = None
 
 
@@ -336,7 +336,8 @@ async def _compose(svc: Services, user: Viewer, payload: StatusIn) -> PostStatus
         known = await statuses.accounts_named(conn, mentioned_usernames(text, settings.domain))
         addressed = None
         if payload.to is not None:
-            addressed = await compose.addressed_by_to(conn, payload.to, settings)
+            names = [payload.to] if isinstance(payload.to, str) else payload.to
+            addressed = await compose.addressed_by_to(conn, names, settings)
     formatted = format_status(text, content_type, known, settings)
     if addressed is None and quoted is not None and quoted["account_id"] != author_id:
         # Pleroma addresses the quoted author too, as if mentioned.

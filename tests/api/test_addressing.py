@@ -62,6 +62,9 @@ def test_to_addresses_the_named_instead_of_the_mentioned(client: Client) -> None
     alone = post(client, alice, "@bob hello?", visibility="direct", **{"to[]": "ghost"})
     assert _shown(client, alone["id"], readers) == {"alice"}
     assert alone["id"] not in _home(client, bob)
+    # One name as a plain form field, as some clients send it.
+    single = post(client, alice, "psst", visibility="direct", to="carol")
+    assert _shown(client, single["id"], readers) == {"alice", "carol"}
 
 
 def test_local_posts_are_for_signed_in_readers_of_this_instance_only(client: Client) -> None:
