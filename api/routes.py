@@ -10,6 +10,7 @@ from tidings.api.mastodon.lists import (
     ListsController,
     ListTimelineController,
 )
+from tidings.api.mastodon.scheduled_statuses import ScheduledStatusesController
 from tidings.api.mastodon.statuses import StatusesController
 from tidings.api.mastodon.timelines import TimelinesController
 from tidings.api.oauth import AppsController, OAuthController
@@ -24,6 +25,7 @@ ROUTES: list[Any] = [
     AppsController,
     OAuthController,
     StatusesController,
+    ScheduledStatusesController,
     FavouritesController,
     TimelinesController,
     ListsController,

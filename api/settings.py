@@ -4,6 +4,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from psycopg.conninfo import conninfo_to_dict
+
 
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
@@ -73,6 +75,15 @@ class Settings:
     secret_key: bytes | None = None  # wraps per-account keys; generated into data_dir if unset
     password_hash_profile: str = "default"  # "cheapest" only for test suites
     workers: int = 1  # HTTP worker processes of `tidings serve`
+    job_poll_interval: float = 1.0  # seconds between the job scheduler's looks at due jobs
+    job_lease: float = 300.0  # seconds a sent job is left alone before it is sent again
+
+    @property
+    def job_namespace(self) -> str:
+        """dramatiq's Redis key prefix: one per database, so databases sharing a Redis (test
+        databases, several instances) never take each other's jobs."""
+        name = conninfo_to_dict(self.database_url or "").get("dbname") or "tidings"
+        return f"tidings.{name}"
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -98,6 +109,8 @@ class Settings:
             "secret_key": bytes.fromhex(secret) if secret else None,
             "password_hash_profile": env.get("TIDINGS_PASSWORD_HASH_PROFILE", "default"),
             "workers": int(env.get("TIDINGS_WORKERS") or os.cpu_count() or 1),
+            "job_poll_interval": float(env.get("TIDINGS_JOB_POLL_INTERVAL", "1.0")),
+            "job_lease": float(env.get("TIDINGS_JOB_LEASE", "300")),
         }
         values.update(overrides)
         if "domain" not in overrides and "port" in overrides and not env.get("TIDINGS_DOMAIN"):

@@ -4,7 +4,7 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -16,7 +16,7 @@ from tidings.domain.accounts import events as account_events
 from tidings.domain.accounts.aggregates import Account, Claim, email_stream, username_stream
 from tidings.domain.addressing import address
 from tidings.domain.aggregate import Aggregate
-from tidings.domain.errors import Conflict, Invalid, NotFound
+from tidings.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from tidings.domain.events import Event, utcnow
 from tidings.domain.graph import commands as graph_commands
 from tidings.domain.graph.aggregates import FollowEdge, follow_stream
@@ -33,6 +33,8 @@ from tidings.domain.lists.aggregates import UserList
 from tidings.domain.oauth import commands as oauth_commands
 from tidings.domain.oauth import events as oauth_events
 from tidings.domain.oauth.aggregates import AuthorizationCode, Token, code_stream
+from tidings.domain.scheduled import commands as scheduled_commands
+from tidings.domain.scheduled.aggregates import ScheduledStatus
 from tidings.domain.statuses import commands as status_commands
 from tidings.domain.statuses import events as status_events
 from tidings.domain.statuses.aggregates import Status
@@ -283,6 +285,7 @@ def _post_status(app: Tidings, cmd: status_commands.PostStatus) -> list[Aggregat
         app_id=cmd.app_id,
         emojis=cmd.emojis,
         quote=cmd.quote_id,
+        expires_at=cmd.expires_at,
     )
     status.trigger(
         status_events.Create, actor=cmd.account_id, to=to, cc=cc, object=note, published=utcnow()
@@ -294,6 +297,85 @@ def _delete_status(app: Tidings, cmd: status_commands.DeleteStatus) -> list[Aggr
     status = _existing(app, Status, stream_id(cmd.status_id), "Record")
     status.delete(cmd.account_id, cmd.as_admin)
     return [status]
+
+
+def _expire_status(app: Tidings, cmd: status_commands.ExpireStatus) -> list[Aggregate]:
+    status = app.load(Status, stream_id(cmd.status_id))
+    if status is None:
+        return []
+    status.expire(cmd.now)
+    return [status]
+
+
+def _schedule_status(app: Tidings, cmd: scheduled_commands.ScheduleStatus) -> list[Aggregate]:
+    scheduled = ScheduledStatus(stream_id(cmd.scheduled_id))
+    scheduled.schedule(cmd.account_id, cmd.scheduled_at, cmd.post, cmd.now)
+    return [scheduled]
+
+
+def _reschedule_status(app: Tidings, cmd: scheduled_commands.RescheduleStatus) -> list[Aggregate]:
+    scheduled = _existing(app, ScheduledStatus, stream_id(cmd.scheduled_id), "Record")
+    scheduled.reschedule(cmd.account_id, cmd.scheduled_at, cmd.now)
+    return [scheduled]
+
+
+def _cancel_scheduled(
+    app: Tidings, cmd: scheduled_commands.CancelScheduledStatus
+) -> list[Aggregate]:
+    scheduled = _existing(app, ScheduledStatus, stream_id(cmd.scheduled_id), "Record")
+    scheduled.cancel(cmd.account_id)
+    return [scheduled]
+
+
+def _publish_scheduled(
+    app: Tidings, cmd: scheduled_commands.PublishScheduledStatus
+) -> list[Aggregate]:
+    """The Create of the status and SchedulePublished go in one insert, and the scheduled
+    stream's version admits only one of two racing runs: a status is never posted twice."""
+    scheduled = app.load(ScheduledStatus, stream_id(cmd.scheduled_id))
+    if scheduled is None or not scheduled.due(cmd.now) or scheduled.post is None:
+        return []
+    post = scheduled.post
+    if post.in_reply_to_id is not None:
+        parent = app.load(Status, stream_id(post.in_reply_to_id))
+        if parent is None or parent.deleted:
+            # Mastodon drops a scheduled reply whose parent is gone rather than post it
+            # out of its thread.
+            scheduled.dropped("in_reply_to_deleted")
+            return [scheduled]
+    status_id = scheduled.status_id()
+    expires_at = cmd.now + timedelta(seconds=post.expires_in) if post.expires_in else None
+    command = status_commands.PostStatus(
+        status_id=status_id,
+        account_id=scheduled.account_id,
+        content=post.content,
+        source=post.source,
+        visibility=post.visibility,
+        content_type=post.content_type,
+        spoiler_text=post.spoiler_text,
+        sensitive=post.sensitive,
+        language=post.language,
+        in_reply_to_id=post.in_reply_to_id,
+        in_reply_to_account_id=post.in_reply_to_account_id,
+        conversation_id=post.conversation_id,
+        mentions=post.mentions,
+        tags=post.tags,
+        app_id=post.app_id,
+        addressed=post.addressed,
+        list_id=post.list_id,
+        emojis=post.emojis,
+        quote_id=post.quote_id,
+        expires_at=expires_at,
+    )
+    try:
+        created = _post_status(app, command)
+    except (NotFound, Forbidden, Invalid) as refused:
+        # What the post needs went meanwhile (its list, the status it quotes): Mastodon's
+        # worker drops a scheduled status it can no longer post, and so do we, saying why.
+        scheduled.dropped(f"refused: {refused}")
+        return [scheduled]
+    scheduled.published(status_id)
+    return [*created, scheduled]
 
 
 def _follow(app: Tidings, cmd: graph_commands.FollowAccount) -> list[Aggregate]:
@@ -403,6 +485,11 @@ HANDLERS: dict[type, Handler] = {
     oauth_commands.RevokeToken: _revoke_token,
     status_commands.PostStatus: _post_status,
     status_commands.DeleteStatus: _delete_status,
+    status_commands.ExpireStatus: _expire_status,
+    scheduled_commands.ScheduleStatus: _schedule_status,
+    scheduled_commands.RescheduleStatus: _reschedule_status,
+    scheduled_commands.CancelScheduledStatus: _cancel_scheduled,
+    scheduled_commands.PublishScheduledStatus: _publish_scheduled,
     graph_commands.FollowAccount: _follow,
     graph_commands.UnfollowAccount: _unfollow,
     interaction_commands.FavouriteStatus: _favourite,

@@ -4,9 +4,11 @@ from tidings.projections.account_stats import AccountStats
 from tidings.projections.accounts import Accounts
 from tidings.projections.home_timeline import HomeTimeline
 from tidings.projections.interactions import Interactions
+from tidings.projections.jobs import Jobs
 from tidings.projections.lists import Lists
 from tidings.projections.oauth import OAuth
 from tidings.projections.relationships import Relationships
+from tidings.projections.scheduled_statuses import ScheduledStatuses
 from tidings.projections.statuses import Statuses
 from tidings.projections.tracking import Projection
 
@@ -19,6 +21,8 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     HomeTimeline,
     Interactions,
     Lists,
+    Jobs,
+    ScheduledStatuses,
 )
 BY_NAME: dict[str, type[Projection]] = {p.name: p for p in PROJECTIONS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

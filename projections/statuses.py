@@ -26,9 +26,9 @@ class Statuses(Projection):
         cur.execute(
             "INSERT INTO statuses (id, account_id, visibility, content, source, content_type,"
             " spoiler_text, sensitive, language, in_reply_to_id, in_reply_to_account_id,"
-            " conversation_id, mentions, tags, app_id, created_at, addressed, emojis, quote_id)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-            " %s, %s, %s)"
+            " conversation_id, mentions, tags, app_id, created_at, addressed, emojis, quote_id,"
+            " expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            " %s, %s, %s, %s, %s)"
             " ON CONFLICT (id) DO NOTHING",
             (
                 status_id,
@@ -50,6 +50,7 @@ class Statuses(Projection):
                 [a for a in recipients(event.to, event.cc) if a != event.actor],
                 Jsonb(note.emojis),
                 note.quote,
+                note.expires_at,
             ),
         )
         if note.quote:

@@ -42,6 +42,7 @@ class Projection:
 
     name: ClassVar[str]
     handlers: ClassVar[dict[str, Apply]]
+    notification_id: int = 0  # of the event being applied, for read models that record it
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -127,6 +128,7 @@ def apply_page(
                     state=bytes(state),
                 )
                 event = mapper.to_domain_event(notification)
+                projection.notification_id = notification_id
                 projection.apply(cur, topic, event)  # type: ignore[arg-type]
         if count:
             cur.execute(

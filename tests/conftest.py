@@ -21,6 +21,7 @@ from tidings.domain.application import Tidings
 from tidings.projections.eventstore import close_event_store, open_event_store
 from tidings.workers.app import build_app, prepare_database
 from tidings.workers.embedded import start_postgres, start_redis
+from tidings.workers.jobs import Clock
 
 from .helpers import Client
 
@@ -104,13 +105,22 @@ def settings(database: str, redis_url: str, secret: bytes) -> Settings:
         password_hash_profile="cheapest",
         domain="testserver.local",
         base_url="http://testserver.local",
+        job_poll_interval=0.05,
     )
 
 
 @pytest.fixture
-def client(settings: Settings) -> Iterator[Client]:
-    """The whole app over Litestar's HTTP test client, projection runners included."""
-    with TestClient(app=build_app(settings), base_url="http://testserver.local") as test_client:
+def clock() -> Clock:
+    """The time the app's jobs judge by: a test moves it on instead of waiting."""
+    return Clock()
+
+
+@pytest.fixture
+def client(settings: Settings, clock: Clock) -> Iterator[Client]:
+    """The whole app over Litestar's HTTP test client, projection runners and a job worker
+    with its scheduler included."""
+    app = build_app(settings, clock=clock)
+    with TestClient(app=app, base_url="http://testserver.local") as test_client:
         yield Client(test_client)
 
 
@@ -122,14 +132,14 @@ def db(database: str) -> Iterator[psycopg.Connection[Any]]:
 
 
 @pytest.fixture
-def live_server(settings: Settings) -> Iterator[str]:
+def live_server(settings: Settings, clock: Clock) -> Iterator[str]:
     """The whole app on a real socket (uvicorn in a thread), for real client libraries;
     yields its base URL, which the app also uses for the links it renders."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     served = dataclasses.replace(settings, base_url=base_url, domain=base_url.split("//")[1])
-    server = uvicorn.Server(uvicorn.Config(build_app(served), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(build_app(served, clock=clock), log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -7,11 +7,12 @@ import anyio.to_thread
 import psycopg
 from litestar import Litestar
 
-from tidings.api.app import create_app
+from tidings.api.app import Hook, create_app
 from tidings.api.services import Services
 from tidings.api.settings import Settings
 from tidings.projections.eventstore import close_event_store, open_event_store
 from tidings.projections.schema import MIGRATE_LOCK, migrate
+from tidings.workers.jobs import Clock, JobSystem
 from tidings.workers.runner import ProjectionRunners
 
 
@@ -26,6 +27,21 @@ async def projection_runners(services: Services) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(runners.stop)
 
 
+def job_system(clock: Clock | None = None) -> Hook:
+    """A job worker and scheduler beside the API, judging time by ``clock``."""
+
+    @asynccontextmanager
+    async def hook(services: Services) -> AsyncIterator[None]:
+        system = JobSystem(services.settings, services.tidings, clock)
+        await anyio.to_thread.run_sync(system.start)
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(system.stop)
+
+    return hook
+
+
 def prepare_database(dsn: str, secret: bytes) -> list[str]:
     """Creates the event store's tables and applies pending migrations, one process at a
     time (replicas starting together would otherwise race on the catalog)."""
@@ -38,5 +54,9 @@ def prepare_database(dsn: str, secret: bytes) -> list[str]:
             conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATE_LOCK,))
 
 
-def build_app(settings: Settings, with_runners: bool = True) -> Litestar:
-    return create_app(settings, hooks=(projection_runners,) if with_runners else ())
+def build_app(
+    settings: Settings, with_runners: bool = True, clock: Clock | None = None
+) -> Litestar:
+    """With runners: the projections and the jobs they make due run in this process too."""
+    hooks = (projection_runners, job_system(clock)) if with_runners else ()
+    return create_app(settings, hooks=hooks)

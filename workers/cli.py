@@ -39,6 +39,7 @@ from tidings.workers.embedded import (
     start_redis,
     stop_orphaned_http_workers,
 )
+from tidings.workers.jobs import JobSystem
 from tidings.workers.runner import ProjectionRunners
 
 log = logging.getLogger("tidings")
@@ -89,9 +90,9 @@ class Opened:
 
 
 @contextmanager
-def opened(args: argparse.Namespace) -> Iterator[Opened]:
+def opened(args: argparse.Namespace, need_redis: bool = False) -> Iterator[Opened]:
     """What the operator commands share: migrated database, event store, a connection."""
-    with services(_settings(args), need_redis=False) as ready:
+    with services(_settings(args), need_redis=need_redis) as ready:
         assert ready.database_url is not None and ready.secret_key is not None  # resolved
         prepare_database(ready.database_url, ready.secret_key)
         app = open_event_store(ready.database_url, ready.secret_key)
@@ -154,6 +155,8 @@ def _run_granian(settings: Settings) -> None:
     app = open_event_store(settings.database_url, settings.secret_key)
     runners = ProjectionRunners(settings.database_url, app)
     runners.start()
+    job_system = JobSystem(settings, app)
+    job_system.start()
     try:
         Server(
             "tidings.workers.asgi:app",
@@ -165,6 +168,7 @@ def _run_granian(settings: Settings) -> None:
             log_level=LogLevels.warning,  # bind failures and dying workers must show
         ).serve()
     finally:
+        job_system.stop()
         runners.stop()
         close_event_store(app)
 
@@ -197,14 +201,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    with opened(args) as ctx:
+    with opened(args, need_redis=True) as ctx:
         runners = ProjectionRunners(ctx.dsn, ctx.app)
         runners.start()
-        log.info("worker running projections; stop with Ctrl-C or SIGTERM")
+        job_system = JobSystem(ctx.settings, ctx.app)
+        job_system.start()
+        log.info("worker running projections and jobs; stop with Ctrl-C or SIGTERM")
         heartbeat = os.environ.get("TIDINGS_HEARTBEAT_FILE")
         while not stop.wait(15.0 if heartbeat else None):
             if heartbeat:  # compose's health check looks at this file's age
                 Path(heartbeat).touch()
+        job_system.stop()
         runners.stop()
     return 0
 
@@ -334,9 +341,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 4000)")
     serve.set_defaults(func=cmd_serve)
-    command("worker", "run the projection runners as a separate process").set_defaults(
-        func=cmd_worker
-    )
+    command(
+        "worker", "run the projection runners and job workers as a separate process"
+    ).set_defaults(func=cmd_worker)
     command("migrate", "apply pending read-model migrations").set_defaults(func=cmd_migrate)
 
     user = sub.add_parser("user", help="manage accounts").add_subparsers(

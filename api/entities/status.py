@@ -217,7 +217,7 @@ def render_status(
             in_reply_to_account_acct=reply_account["username"] if reply_account else None,
             content={"text/plain": source},
             spoiler_text={"text/plain": row["spoiler_text"]},
-            expires_at=None,
+            expires_at=iso(row["expires_at"]) if row.get("expires_at") else None,
             thread_muted=False,
             emoji_reactions=[],
             parent_visible=row["in_reply_to_id"] in ctx.visible_parents,

@@ -1,7 +1,7 @@
 """Posting, showing and deleting statuses, and rendering pages of them for every endpoint."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -12,11 +12,13 @@ from psycopg import AsyncConnection
 
 import tidings.api.mastodon.compose as compose
 from tidings.api.auth import Viewer, rate_limited, scope
+from tidings.api.entities.scheduled_status import ScheduledStatus
 from tidings.api.entities.status import Status as StatusEntity
 from tidings.api.entities.status import StatusContext, mentioned_ids, render_status
 from tidings.api.errors import ApiError, not_found
 from tidings.api.formatting import CONTENT_TYPES, PLAIN, format_status, mentioned_usernames
 from tidings.api.idempotency import once
+from tidings.api.mastodon import scheduled_statuses as scheduling
 from tidings.api.params import params
 from tidings.api.services import Services
 from tidings.api.settings import Settings
@@ -26,6 +28,8 @@ from tidings.domain.statuses.commands import DeleteStatus, PostStatus
 from tidings.projections import accounts, interactions, statuses
 
 MAX_IDS = 100  # per GET /api/v1/statuses, as Mastodon and Pleroma allow
+MIN_EXPIRES_IN = 3600  # Pleroma's shortest lifetime for an expiring status, in seconds
+MAX_EXPIRES_IN = 100 * 365 * 24 * 3600  # far beyond any use, well inside datetime's range
 # Mastodon's bounds on a thread: how far up to walk, how deep down, how many replies.
 ANCESTORS_DEPTH = 40
 DESCENDANTS_DEPTH = 40
@@ -42,11 +46,11 @@ class StatusIn(msgspec.Struct, kw_only=True):
     in_reply_to_id: str | None = None
     content_type: str | None = None
     preview: bool = False
+    scheduled_at: str | None = None
+    expires_in: int | None = None  # Pleroma: seconds until the status deletes itself
     # Accepted so they are refused clearly rather than dropped without a word:
     media_ids: list[str] | str = []
     poll: dict[str, Any] | None = None
-    scheduled_at: str | None = None
-    expires_in: int | None = None
     in_reply_to_conversation_id: str | None = None
     to: list[str] | str | None = None  # Pleroma: nicknames addressed instead of the mentioned
     quote_id: str | None = None
@@ -168,14 +172,16 @@ def _refuse_unsupported(payload: StatusIn) -> None:
     unsupported = {
         "media_ids": bool(payload.media_ids),
         "poll": bool(payload.poll),
-        "scheduled_at": bool(payload.scheduled_at),
-        "expires_in": bool(payload.expires_in),
     }
     for name, given in unsupported.items():
         if given:
             raise ApiError(422, f"Validation failed: {name} is not supported yet")
     if payload.language and not _LANGUAGE.match(payload.language):
         raise ApiError(422, "Validation failed: language must be an ISO 639 code")
+    if payload.expires_in and payload.expires_in < MIN_EXPIRES_IN:  # 0 means none
+        raise ApiError(422, "Expiration date is too soon")
+    if payload.expires_in and payload.expires_in > MAX_EXPIRES_IN:
+        raise ApiError(422, "Expiration date is too far in the future")
 
 
 class StatusesController(Controller):
@@ -187,18 +193,28 @@ class StatusesController(Controller):
         request: Request[Any, Any, Any],
         svc: NamedDependency[Services],
         user: NamedDependency[Viewer],
-    ) -> StatusEntity:
+    ) -> StatusEntity | ScheduledStatus:
+        """With ``scheduled_at``, Mastodon answers the ScheduledStatus instead."""
         payload = await params(request, StatusIn)
         _refuse_unsupported(payload)
+        when = scheduling.parse_time(payload.scheduled_at) if payload.scheduled_at else None
         if payload.preview:
             return await _preview(svc, await _compose(svc, user, payload))
+        key = request.headers.get("idempotency-key")
+        if when is not None:
+
+            async def plan() -> str:
+                command = await _compose(svc, user, payload)
+                return await scheduling.schedule(svc, command, when, payload.expires_in, key)
+
+            planned = await once(svc.redis, user.user_id, key, plan) if key else await plan()
+            return await scheduling.answer(svc, user.user_id, planned)
 
         async def write() -> str:
             command = await _compose(svc, user, payload)
             await svc.execute(command)
             return command.status_id
 
-        key = request.headers.get("idempotency-key")
         status_id = await once(svc.redis, user.user_id, key, write) if key else await write()
         async with svc.pool.connection() as conn:
             row = await statuses.by_id(conn, status_id)
@@ -365,6 +381,11 @@ async def _compose(svc: Services, user: Viewer, payload: StatusIn) -> PostStatus
         list_id=list_id,
         emojis=await compose.custom_emoji(settings, text, spoiler),
         quote_id=quoted["id"] if quoted else None,
+        expires_at=(  # a scheduled status's lifetime starts when it is published
+            datetime.now(UTC) + timedelta(seconds=payload.expires_in)
+            if payload.expires_in and not payload.scheduled_at
+            else None
+        ),
     )
 
 
@@ -392,6 +413,7 @@ async def _preview(svc: Services, command: PostStatus) -> StatusEntity:
         "app_id": command.app_id,
         "app_name": None,
         "app_website": None,
+        "expires_at": command.expires_at,
         "replies_count": 0,
         "reblogs_count": 0,
         "favourites_count": 0,

@@ -31,8 +31,7 @@ log = logging.getLogger("tidings.api")
 PROBE_TIMEOUT = 2.0  # seconds a dependency may take before the instance counts as unhealthy
 # dramatiq's RedisBroker keeps each queue as the list "<namespace>:<queue>", its delayed
 # twin "<queue>.DQ", dead letters in the sorted set "<queue>.XQ", and every message not
-# yet acknowledged in the hash "<queue>.msgs".
-JOB_NAMESPACE = "dramatiq"
+# yet acknowledged in the hash "<queue>.msgs"; the namespace is ``Settings.job_namespace``.
 DEFAULT_QUEUE = "default"
 
 
@@ -60,15 +59,15 @@ def memory_used_mb() -> float:
     return round(used / 1024 / 1024, 2)
 
 
-async def job_queue_stats(redis: "aioredis.Redis") -> JobQueueStats:
+async def job_queue_stats(redis: "aioredis.Redis", namespace: str) -> JobQueueStats:
     names = {DEFAULT_QUEUE}
-    async for key in redis.scan_iter(match=f"{JOB_NAMESPACE}:*.msgs", count=100):
-        queue = key.decode().removeprefix(f"{JOB_NAMESPACE}:").removesuffix(".msgs")
+    async for key in redis.scan_iter(match=f"{namespace}:*.msgs", count=100):
+        queue = key.decode().removeprefix(f"{namespace}:").removesuffix(".msgs")
         if not queue.endswith((".DQ", ".XQ")) and not queue.startswith("__"):
             names.add(queue)
     queues = {}
     for name in sorted(names):
-        key = f"{JOB_NAMESPACE}:{name}"
+        key = f"{namespace}:{name}"
         async with redis.pipeline(transaction=False) as pipe:
             pipe.llen(key)
             pipe.hlen(f"{key}.msgs")
@@ -101,7 +100,7 @@ async def _probe(what: str, check: Any) -> Any:
 async def health(svc: Services) -> Health:
     pool = svc.pool.get_stats()  # before the probe borrows a connection
     projections = await _probe("the database", _database(svc))
-    queues = await _probe("Redis", job_queue_stats(svc.redis))
+    queues = await _probe("Redis", job_queue_stats(svc.redis, svc.settings.job_namespace))
     return Health(
         pool_size=pool.get("pool_size", 0),
         active=pool.get("pool_size", 0) - pool.get("pool_available", 0),

@@ -1,3 +1,4 @@
+from datetime import datetime
 from uuid import UUID
 
 from tidings.domain.addressing import visibility_of
@@ -17,6 +18,7 @@ class Status(Aggregate):
         self.author = ""
         self.visibility = ""
         self.deleted = False
+        self.expires_at: datetime | None = None
 
     def delete(self, by: str, as_admin: bool) -> None:
         if self.deleted:
@@ -34,9 +36,23 @@ class Status(Aggregate):
             return
         raise Invalid("Validation failed: only public, unlisted and local statuses can be quoted")
 
+    def expire(self, now: datetime) -> None:
+        """Deletes the status once its ``expires_at`` has come; a redelivered job, or one
+        for a status already deleted, records nothing."""
+        if self.deleted or self.expires_at is None or self.expires_at > now:
+            return
+        self.trigger(
+            events.Delete,
+            actor=self.author,
+            object=flake_of(self.id),
+            attributed_to=self.author,
+            expired=True,
+        )
+
     def apply(self, event: Event) -> None:
         if isinstance(event, events.Create):
             self.author = event.actor
             self.visibility = visibility_of(event.actor, event.to, event.cc)
+            self.expires_at = event.object.expires_at if event.object else None
         elif isinstance(event, events.Delete):
             self.deleted = True

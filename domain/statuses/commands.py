@@ -1,3 +1,5 @@
+from datetime import datetime
+
 import msgspec
 
 from tidings.domain.addressing import Visibility
@@ -24,9 +26,17 @@ class PostStatus(msgspec.Struct, kw_only=True, frozen=True):
     list_id: str | None = None  # with visibility "list"
     emojis: dict[str, str] = {}  # shortcode: image path, of the local emoji used
     quote_id: str | None = None
+    expires_at: datetime | None = None
 
 
 class DeleteStatus(msgspec.Struct, kw_only=True, frozen=True):
     status_id: str
     account_id: str
     as_admin: bool = False
+
+
+class ExpireStatus(msgspec.Struct, kw_only=True, frozen=True):
+    """From the expiry job: ``now`` is its clock, so the aggregate judges whether it is due."""
+
+    status_id: str
+    now: datetime

@@ -1,5 +1,6 @@
 """Posts as ActivityStreams Create and Delete of a Note."""
 
+from datetime import datetime
 from typing import ClassVar
 
 import msgspec
@@ -23,6 +24,7 @@ class Note(msgspec.Struct, kw_only=True):
     # Added later with defaults, so older payloads decode unchanged (no upcast needed).
     emojis: dict[str, str] = {}  # shortcode: image path, as AS Emoji tags carry icons
     quote: str | None = None  # the quoted status's flake id
+    expires_at: datetime | None = None  # Pleroma's expiring statuses: deleted by a job then
 
 
 class Create(Activity, kw_only=True, frozen=True):
@@ -34,7 +36,9 @@ class Create(Activity, kw_only=True, frozen=True):
 
 
 class Delete(Activity, kw_only=True, frozen=True):
-    """``actor`` deleted it: the author, or a moderator."""
+    """``actor`` deleted it: the author, or a moderator; ``expired`` when the author's own
+    ``expires_at`` came and the expiry job deleted it, so auditors can tell the two apart."""
 
     object: str  # the status id
     attributed_to: str  # the author
+    expired: bool = False

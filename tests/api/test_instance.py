@@ -302,17 +302,22 @@ def test_not_implemented_endpoints_answer_as_pleroma_documents(client: Client) -
 
 
 def test_healthcheck_reports_pool_memory_job_queues_and_projection_lag(
-    client: Client, redis_url: str
+    client: Client, redis_url: str, settings: Settings
 ) -> None:
     client.register("alice")  # returns once every projection has applied it
     queue = f"tests-{uuid.uuid4().hex[:8]}"
     jobs = redis.Redis.from_url(redis_url)
-    jobs.rpush(f"dramatiq:{queue}", "m1", "m2")
-    jobs.hset(f"dramatiq:{queue}.msgs", mapping={"m1": "{}", "m2": "{}", "m3": "{}"})
+    # The queues of this database's namespace, the one its job workers consume.
+    ns = settings.job_namespace
+    jobs.rpush(f"{ns}:{queue}", "m1", "m2")
+    jobs.hset(f"{ns}:{queue}.msgs", mapping={"m1": "{}", "m2": "{}", "m3": "{}"})
+    jobs.rpush(f"dramatiq:{queue}-other", "m1")  # another namespace's queue is not ours
+    jobs.hset(f"dramatiq:{queue}-other.msgs", mapping={"m1": "{}"})
     try:
         health = get_json(client, "/api/pleroma/healthcheck")
     finally:
-        jobs.delete(f"dramatiq:{queue}", f"dramatiq:{queue}.msgs")
+        jobs.delete(f"{ns}:{queue}", f"{ns}:{queue}.msgs")
+        jobs.delete(f"dramatiq:{queue}-other", f"dramatiq:{queue}-other.msgs")
         jobs.close()
 
     assert health["healthy"] is True
@@ -321,6 +326,7 @@ def test_healthcheck_reports_pool_memory_job_queues_and_projection_lag(
     assert health["memory_used"] > 1.0
     queues = health["job_queue_stats"]["queues"]
     assert queues[queue] == {"enqueued": 2, "delayed": 0, "in_progress": 1, "failed": 0}
+    assert f"{queue}-other" not in queues
     assert set(queues["default"]) == {"enqueued", "delayed", "in_progress", "failed"}
     projections = health["projections"]
     assert projections["head"] > 0
