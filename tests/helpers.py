@@ -1,8 +1,12 @@
 """A thin client for tests that speak the API as a Mastodon app would."""
 
 import itertools
+import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+from uuid import UUID
 
 import httpx
 import psycopg
@@ -14,6 +18,7 @@ from tidings.domain.ids import new_id
 from tidings.domain.statuses.commands import PostStatus
 
 _counter = itertools.count(1)
+T = TypeVar("T")
 
 
 @dataclass
@@ -120,3 +125,25 @@ def post_status(
         )
     )
     return status_id
+
+
+def eventually(check: Callable[[], T], timeout: float = 15.0) -> T:
+    """``check()``'s first truthy answer, polled, for what a job does in the background."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = check()
+        if answer:
+            return answer
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still {answer!r} after {timeout} s")
+        time.sleep(0.05)
+
+
+def events_of(db: psycopg.Connection[Any], stream: UUID, name: str) -> list[dict[str, Any]]:
+    """The stored payloads of one stream's events of one type (unencrypted fields only)."""
+    rows = db.execute(
+        "SELECT state FROM tidings_events WHERE originator_id = %s AND topic LIKE %s"
+        " ORDER BY notification_id",
+        (stream, f"%:{name}"),
+    ).fetchall()
+    return [json.loads(bytes(r[0])) for r in rows]

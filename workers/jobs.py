@@ -154,9 +154,11 @@ class JobSystem:
             if read_position(conn, jobs.Jobs.name) < notification_id:
                 raise dramatiq.Retry("the jobs read model is behind", delay=CATCH_UP_DELAY_MS)
             job = jobs.job(conn, key)
-        if job is None:
-            return
+        if job is not None:
+            self.run(job.kind, job.payload)
+
+    def run(self, kind: str, payload: dict[str, Any]) -> None:
         try:
-            KINDS[job.kind](self.context, job.payload)
+            KINDS[kind](self.context, payload)
         except NotFound:
             return  # what the job acts on is gone: nothing left to do
