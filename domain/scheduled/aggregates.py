@@ -1,10 +1,11 @@
+import hashlib
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from tidings.domain.aggregate import Aggregate
 from tidings.domain.errors import Invalid, NotFound
 from tidings.domain.events import Event
-from tidings.domain.ids import decode, encode, flake_of
+from tidings.domain.ids import encode
 from tidings.domain.scheduled import events
 from tidings.domain.scheduled.events import PreparedPost
 
@@ -58,11 +59,13 @@ class ScheduledStatus(Aggregate):
 
     def status_id(self) -> str:
         """The published status's id: a flake of the scheduled time, so it sorts where it
-        appears on timelines, with the low bits of this stream's id, so every run of the
-        job computes the same one."""
-        assert self.scheduled_at is not None
+        appears on timelines, whose low bits are a digest of this stream's id, so every
+        run of the job computes the same one and no post minted that millisecond has it."""
+        if self.scheduled_at is None:
+            raise NotFound("Record not found")
         millis = int(self.scheduled_at.timestamp() * 1000)
-        return encode((millis << 64) | (decode(flake_of(self.id)) & (2**64 - 1)))
+        low = int.from_bytes(hashlib.sha256(b"published:" + self.id.bytes).digest()[:8])
+        return encode((millis << 64) | low)
 
     def published(self, status_id: str) -> None:
         self.trigger(events.SchedulePublished, account_id=self.account_id, status_id=status_id)

@@ -18,6 +18,8 @@ from tidings.api.settings import Settings
 from tidings.domain.accounts.commands import RegisterAccount
 from tidings.domain.application import Tidings
 from tidings.domain.ids import new_id, stream_id
+from tidings.domain.scheduled.commands import PublishScheduledStatus, ScheduleStatus
+from tidings.domain.scheduled.events import PreparedPost
 from tidings.domain.statuses.commands import PostStatus
 from tidings.projections.jobs import EXPIRE_STATUS, Jobs, expire_key
 from tidings.projections.tracking import apply_page, read_position
@@ -163,3 +165,44 @@ def test_a_job_whose_row_is_gone_is_done(
         assert event_count(db) == before
     finally:
         system.stop()
+
+
+def test_racing_publications_of_a_scheduled_status_post_it_once(
+    store: Tidings, db: psycopg.Connection[Any]
+) -> None:
+    author = new_id()
+    store.handle(
+        RegisterAccount(account_id=author, username="author", email=None, password_hash="x")
+    )
+    scheduled_id = new_id()
+    when = datetime.now(UTC) + timedelta(minutes=10)
+    store.handle(
+        ScheduleStatus(
+            scheduled_id=scheduled_id,
+            account_id=author,
+            scheduled_at=when,
+            post=PreparedPost(content="<p>once</p>", source="once", visibility="public"),
+            now=datetime.now(UTC),
+        )
+    )
+    early = PublishScheduledStatus(scheduled_id=scheduled_id, now=when - timedelta(seconds=1))
+    assert store.handle(early) == 0  # not yet: a message sent before a move finds nothing
+    publish = PublishScheduledStatus(scheduled_id=scheduled_id, now=when + timedelta(seconds=1))
+    positions: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: positions.append(store.handle(publish))) for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(positions) == 8  # none failed
+    assert len([p for p in positions if p]) == 1  # one wrote, the others found it done
+    published = events_of(db, stream_id(scheduled_id), "SchedulePublished")
+    assert len(published) == 1
+    status_id = published[0]["status_id"]
+    assert len(events_of(db, stream_id(status_id), "Create")) == 1
+    created = db.execute(
+        "SELECT count(*) FROM tidings_events WHERE topic LIKE '%statuses.events:Create'"
+    ).fetchone()
+    assert created == (1,)
