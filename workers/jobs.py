@@ -50,7 +50,8 @@ class Clock:
 
 
 def broker_for(settings: Settings) -> RedisBroker:
-    assert settings.redis_url is not None  # resolved by the composition root
+    if settings.redis_url is None:
+        raise ValueError("jobs need redis_url")
     broker: RedisBroker = RedisBroker(  # type: ignore[no-untyped-call]  # dramatiq's own
         url=settings.redis_url, namespace=settings.job_namespace
     )
@@ -69,7 +70,8 @@ class JobSystem:
         worker_threads: int = 2,
         scheduler: bool = True,
     ) -> None:
-        assert settings.database_url is not None and settings.redis_url is not None
+        if settings.database_url is None or settings.redis_url is None:
+            raise ValueError("jobs need database_url and redis_url")
         self.settings = settings
         self.dsn = settings.database_url
         self.clock = clock or Clock()
@@ -124,6 +126,9 @@ class JobSystem:
                         self._stop.wait(self.settings.job_poll_interval)
             except (psycopg.Error, redis.RedisError) as error:
                 log.warning("job scheduler lost a connection: %s", error)
+                self._stop.wait(1.0)
+            except Exception:  # a bug must not end the loop: log it and look again
+                log.exception("job scheduler failed; starting over")
                 self._stop.wait(1.0)
 
     def send_due(self, conn: psycopg.Connection[Any]) -> int:
