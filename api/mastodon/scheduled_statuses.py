@@ -33,9 +33,11 @@ def parse_time(text: str) -> datetime:
     """ISO 8601 as clients send it (``Z`` or an offset; a bare time is taken as UTC)."""
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # out of range once in UTC, at either end of time
         raise ApiError(422, MALFORMED) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 async def schedule(

@@ -92,6 +92,8 @@ def test_expires_in_must_be_a_whole_number_of_at_least_an_hour(
         ("3599", "Expiration date is too soon"),
         ("60", "Expiration date is too soon"),
         ("-3600", "Expiration date is too soon"),
+        (str(2**62), "Expiration date is too far in the future"),
+        (str(10**30), None),
         ("an hour", None),
         ("3600.5", None),
     ):

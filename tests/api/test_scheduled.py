@@ -235,6 +235,10 @@ def test_bad_times_are_refused_and_write_nothing(
             "2026-13-01T10:00:00Z",
             "Validation failed: scheduled_at must be an ISO 8601 date and time",
         ),
+        (  # past the end of time once in UTC
+            "9999-12-31T23:59:00-05:00",
+            "Validation failed: scheduled_at must be an ISO 8601 date and time",
+        ),
     ):
         created = client.post(
             "/api/v1/statuses", headers=alice.auth, data={"status": "x", "scheduled_at": when}
