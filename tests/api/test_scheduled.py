@@ -179,6 +179,26 @@ def test_a_scheduled_reply_to_a_deleted_status_is_dropped_as_mastodon_does(
     assert public_texts(client) == []
 
 
+def test_a_scheduled_quote_of_a_deleted_status_is_dropped_saying_why(
+    client: Client, clock: Clock, db: psycopg.Connection[Any]
+) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    original = post(client, alice, "quotable")
+    kept = post(client, alice, "also quotable")
+    gone = schedule(client, bob, "so true", at(clock, minutes=10), quote_id=original["id"])
+    stays = schedule(client, bob, "indeed", at(clock, minutes=10), quote_id=kept["id"])
+    assert (
+        client.delete(f"/api/v1/statuses/{original['id']}", headers=alice.auth).status_code == 200
+    )
+    clock.advance(timedelta(minutes=11))
+    canceled = eventually(lambda: events_of(db, stream_id(gone["id"]), "ScheduleCanceled"))
+    assert canceled[0]["reason"] == "refused: Record not found"
+    eventually(lambda: "indeed" in public_texts(client))
+    assert "so true" not in public_texts(client)
+    assert events_of(db, stream_id(stays["id"]), "SchedulePublished")
+    assert client.get("/api/v1/scheduled_statuses", headers=bob.auth).json() == []
+
+
 def test_scheduled_statuses_are_paged_newest_first_with_links(client: Client, clock: Clock) -> None:
     alice, bob = client.register("alice"), client.register("bob")
     made = [schedule(client, alice, f"post {n}", at(clock, hours=n + 1))["id"] for n in range(3)]
