@@ -323,3 +323,19 @@ def test_mastodon_py_schedules_lists_moves_and_cancels(live_server: str, clock: 
     eventually(lambda: [s.content for s in api.timeline_public()] == ["<p>first</p>"])
     assert api.scheduled_statuses() == []
     assert datetime.now(UTC) < moved.scheduled_at  # published by the moved clock, not waiting
+
+
+def test_a_retried_schedule_with_its_idempotency_key_schedules_once(
+    client: Client, clock: Clock, db: psycopg.Connection[Any]
+) -> None:
+    alice = client.register("alice")
+    headers = {**alice.auth, "Idempotency-Key": "retry-me"}
+    data = {"status": "once", "scheduled_at": at(clock, minutes=10)}
+    first = client.post("/api/v1/statuses", headers=headers, data=data)
+    before = event_count(db)
+    again = client.post("/api/v1/statuses", headers=headers, data=data)
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert first.json()["params"]["idempotency"] == "retry-me"
+    assert event_count(db) == before
+    assert len(client.get("/api/v1/scheduled_statuses", headers=alice.auth).json()) == 1
