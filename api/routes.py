@@ -2,7 +2,10 @@
 
 from typing import Any
 
+from litestar import Router
+
 from tidings.api.mastodon.accounts import AccountsController, LegacyRegistrationController
+from tidings.api.mastodon.edits import EditsController
 from tidings.api.mastodon.favourites import FavouritesController
 from tidings.api.mastodon.instance import InstanceController, NotImplementedController
 from tidings.api.mastodon.lists import (
@@ -10,6 +13,7 @@ from tidings.api.mastodon.lists import (
     ListsController,
     ListTimelineController,
 )
+from tidings.api.mastodon.polls import PollsController
 from tidings.api.mastodon.scheduled_statuses import ScheduledStatusesController
 from tidings.api.mastodon.statuses import StatusesController
 from tidings.api.mastodon.timelines import TimelinesController
@@ -24,8 +28,11 @@ ROUTES: list[Any] = [
     LegacyRegistrationController,
     AppsController,
     OAuthController,
-    StatusesController,
     ScheduledStatusesController,
+    # Two controllers serving one path (GET and DELETE /statuses/:id here, PUT there) must
+    # share a Router: registered on the app apart, Litestar adds an OPTIONS handler twice.
+    Router("/", route_handlers=[StatusesController, EditsController]),
+    PollsController,
     FavouritesController,
     TimelinesController,
     ListsController,

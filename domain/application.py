@@ -33,11 +33,13 @@ from tidings.domain.lists.aggregates import UserList
 from tidings.domain.oauth import commands as oauth_commands
 from tidings.domain.oauth import events as oauth_events
 from tidings.domain.oauth.aggregates import AuthorizationCode, Token, code_stream
+from tidings.domain.polls import commands as poll_commands
+from tidings.domain.polls.aggregates import Ballot, ballot_stream
 from tidings.domain.scheduled import commands as scheduled_commands
 from tidings.domain.scheduled.aggregates import ScheduledStatus
 from tidings.domain.statuses import commands as status_commands
 from tidings.domain.statuses import events as status_events
-from tidings.domain.statuses.aggregates import Status
+from tidings.domain.statuses.aggregates import Status, new_question
 
 A = TypeVar("A", bound=Aggregate)
 Handler = Callable[["Tidings", Any], Sequence[Aggregate]]
@@ -270,6 +272,7 @@ def _post_status(app: Tidings, cmd: status_commands.PostStatus) -> list[Aggregat
     addressed = cmd.mentions if cmd.addressed is None else cmd.addressed
     to, cc = address(cmd.visibility, cmd.account_id, addressed, cmd.list_id, members)
     status = Status(stream_id(cmd.status_id))
+    published = utcnow()
     note = status_events.Note(
         content=cmd.content,
         source=cmd.source,
@@ -286,11 +289,27 @@ def _post_status(app: Tidings, cmd: status_commands.PostStatus) -> list[Aggregat
         emojis=cmd.emojis,
         quote=cmd.quote_id,
         expires_at=cmd.expires_at,
+        poll=new_question(cmd.poll, published) if cmd.poll else None,
     )
     status.trigger(
-        status_events.Create, actor=cmd.account_id, to=to, cc=cc, object=note, published=utcnow()
+        status_events.Create, actor=cmd.account_id, to=to, cc=cc, object=note, published=published
     )
     return [status]
+
+
+def _edit_status(app: Tidings, cmd: status_commands.EditStatus) -> list[Aggregate]:
+    status = _existing(app, Status, stream_id(cmd.status_id), "Record")
+    status.edit(cmd, utcnow())
+    return [status]
+
+
+def _vote(app: Tidings, cmd: poll_commands.VoteInPoll) -> list[Aggregate]:
+    status = _existing(app, Status, stream_id(cmd.status_id), "Record")
+    poll = status.open_poll(cmd.account_id, utcnow())
+    stream = ballot_stream(cmd.account_id, poll.id)
+    ballot = app.load(Ballot, stream) or Ballot(stream)
+    ballot.vote(cmd.account_id, cmd.status_id, status.author, poll, cmd.choices)
+    return [ballot]
 
 
 def _delete_status(app: Tidings, cmd: status_commands.DeleteStatus) -> list[Aggregate]:
@@ -366,6 +385,7 @@ def _publish_scheduled(
         emojis=post.emojis,
         quote_id=post.quote_id,
         expires_at=expires_at,
+        poll=post.poll,
     )
     try:
         created = _post_status(app, command)
@@ -484,12 +504,14 @@ HANDLERS: dict[type, Handler] = {
     oauth_commands.IssueToken: _issue_token,
     oauth_commands.RevokeToken: _revoke_token,
     status_commands.PostStatus: _post_status,
+    status_commands.EditStatus: _edit_status,
     status_commands.DeleteStatus: _delete_status,
     status_commands.ExpireStatus: _expire_status,
     scheduled_commands.ScheduleStatus: _schedule_status,
     scheduled_commands.RescheduleStatus: _reschedule_status,
     scheduled_commands.CancelScheduledStatus: _cancel_scheduled,
     scheduled_commands.PublishScheduledStatus: _publish_scheduled,
+    poll_commands.VoteInPoll: _vote,
     graph_commands.FollowAccount: _follow,
     graph_commands.UnfollowAccount: _unfollow,
     interaction_commands.FavouriteStatus: _favourite,

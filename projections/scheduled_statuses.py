@@ -17,7 +17,7 @@ def _params(event: events.StatusScheduled) -> dict[str, Any]:
     assert post is not None  # checked by the caller
     return {
         "text": post.source,
-        "poll": None,
+        "poll": msgspec.structs.asdict(post.poll) if post.poll else None,
         "media_ids": None,
         "sensitive": post.sensitive,
         "spoiler_text": post.spoiler_text or None,

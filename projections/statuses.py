@@ -8,8 +8,10 @@ from psycopg.types.json import Jsonb
 from tidings.domain.addressing import recipients, visibility_of
 from tidings.domain.ids import flake_of
 from tidings.domain.interactions import events as interaction_events
+from tidings.domain.polls import events as poll_events
 from tidings.domain.statuses import events
 from tidings.domain.statuses.visibility import may_see, needs_follow
+from tidings.projections import polls, status_edits
 from tidings.projections.relationships import following_ids
 from tidings.projections.tracking import Cursor, Projection, handles
 
@@ -58,14 +60,26 @@ class Statuses(Projection):
                 "UPDATE statuses SET quotes_count = quotes_count + 1 WHERE id = %s",
                 (note.quote,),
             )
+        if note.poll is not None:
+            polls.record_question(cur, status_id, note.poll)
         if note.in_reply_to:
             cur.execute(
                 "UPDATE statuses SET replies_count = replies_count + 1 WHERE id = %s",
                 (note.in_reply_to,),
             )
 
+    @handles(events.Update)
+    def updated(self, cur: Cursor, event: events.Update) -> None:
+        status_edits.record_update(cur, event)
+
+    @handles(poll_events.Create)
+    def voted(self, cur: Cursor, event: poll_events.Create) -> None:
+        polls.record_vote(cur, event)
+
     @handles(events.Delete)
     def deleted(self, cur: Cursor, event: events.Delete) -> None:
+        polls.forget(cur, flake_of(event.originator_id))
+        status_edits.forget(cur, flake_of(event.originator_id))
         cur.execute(
             "WITH gone AS (DELETE FROM statuses WHERE id = %s"
             " RETURNING in_reply_to_id, quote_id)"
@@ -170,7 +184,8 @@ async def public(
 async def visible(
     conn: AsyncConnection[Any], rows: list[dict[str, Any]], viewer_id: str | None
 ) -> list[dict[str, Any]]:
-    """The rows ``viewer_id`` may see, in their order; one query for the whole batch."""
+    """The rows ``viewer_id`` may see, in their order; one query for the whole batch.
+    The audience is whom the Create addressed: mentions added by an edit see nothing."""
     followed: set[str] = set()
     authors = {r["account_id"] for r in rows if needs_follow(r["visibility"])}
     if viewer_id is not None and authors:

@@ -8,6 +8,7 @@ import msgspec
 
 from tidings.api.entities.account import Account, Emoji, render_account
 from tidings.api.entities.common import iso
+from tidings.api.entities.poll import Poll
 from tidings.api.formatting import PLAIN, plain_text, tag_url
 from tidings.api.settings import Settings
 
@@ -92,7 +93,7 @@ class Status(msgspec.Struct, kw_only=True):
     tags: list[Tag]
     emojis: list[Emoji]
     card: dict[str, Any] | None
-    poll: dict[str, Any] | None
+    poll: Poll | None
     application: Application | None
     pleroma: StatusPleroma
     quote: Quote | None = None
@@ -117,6 +118,7 @@ class StatusContext:
     quotes_existing: set[str] = field(default_factory=set)  # quoted ones still there
     favourited: set[str] = field(default_factory=set)  # by the viewer
     bookmarks: dict[str, str | None] = field(default_factory=dict)  # the viewer's: folder
+    polls: dict[str, Poll] = field(default_factory=dict)  # by status id, for the viewer
     _rendered: dict[str, Account] = field(default_factory=dict)
 
     def account(self, account_id: str) -> Account:
@@ -183,7 +185,7 @@ def render_status(
         uri=f"{settings.base_url}/objects/{row['id']}",
         url=f"{settings.base_url}/notice/{row['id']}",
         created_at=iso(row["created_at"]),
-        edited_at=None,
+        edited_at=iso(row["edited_at"]) if row.get("edited_at") else None,
         account=ctx.account(row["account_id"]),
         content=row["content"],
         text=row["source"] if with_source else None,
@@ -207,7 +209,7 @@ def render_status(
         tags=[Tag(name=t, url=tag_url(settings, t)) for t in row["tags"]],
         emojis=emojis,
         card=None,
-        poll=None,
+        poll=ctx.polls.get(row["id"]),
         application=app,
         quote=quote,
         pleroma=StatusPleroma(

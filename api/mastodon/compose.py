@@ -1,5 +1,6 @@
-"""What POST /api/v1/statuses works out before it writes: whom a post addresses (Pleroma's
-``to``, ``list:<id>``), the custom emoji it uses, and whether its quote may be made. The
+"""What POST /api/v1/statuses works out before it writes: whether its text may be posted,
+whom a post addresses (Pleroma's ``to``, ``list:<id>``), the custom emoji it uses, and
+whether its quote may be made (an edit, PUT, checks its text and emoji alike). The
 domain decides again on the write side; checking here too lets ``preview`` refuse alike."""
 
 from typing import Any
@@ -16,6 +17,21 @@ from tidings.domain.statuses.aggregates import QUOTABLE
 from tidings.projections import statuses
 
 LIST_PREFIX = "list:"
+
+
+def checked_text(status: str, spoiler_text: str, settings: Settings) -> tuple[str, str]:
+    """The text and spoiler as posted or edited: not empty, within the character limit."""
+    text = status.strip()
+    spoiler = spoiler_text.strip()
+    if not text:
+        raise ApiError(422, "Validation failed: cannot post an empty status without media")
+    if len(text) + len(spoiler) > settings.max_toot_chars:
+        raise ApiError(
+            422,
+            "Validation failed: the status is over the character limit"
+            f" ({settings.max_toot_chars} characters, spoiler text included)",
+        )
+    return text, spoiler
 
 
 def visibility(requested: str | None, preferences: dict[str, Any]) -> tuple[Visibility, str | None]:

@@ -69,6 +69,7 @@ async def schedule(
         emojis=command.emojis,
         quote_id=command.quote_id,
         expires_in=expires_in,
+        poll=command.poll,
         idempotency=idempotency,
     )
     await svc.execute(

@@ -20,11 +20,12 @@ from tidings.api.formatting import CONTENT_TYPES, PLAIN, format_status, mentione
 from tidings.api.idempotency import once
 from tidings.api.mastodon import scheduled_statuses as scheduling
 from tidings.api.params import params
+from tidings.api.polls import poll_draft, preview_poll, refuse_poll_with_media, rendered_polls
 from tidings.api.services import Services
 from tidings.api.settings import Settings
 from tidings.domain.ids import is_flake, new_id
 from tidings.domain.oauth.aggregates import grants
-from tidings.domain.statuses.commands import DeleteStatus, PostStatus
+from tidings.domain.statuses.commands import DeleteStatus, PollDraft, PostStatus
 from tidings.projections import accounts, interactions, statuses
 
 MAX_IDS = 100  # per GET /api/v1/statuses, as Mastodon and Pleroma allow
@@ -34,7 +35,7 @@ MAX_EXPIRES_IN = 100 * 365 * 24 * 3600  # far beyond any use, well inside dateti
 ANCESTORS_DEPTH = 40
 DESCENDANTS_DEPTH = 40
 DESCENDANTS_LIMIT = 4096
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
 
 
 class StatusIn(msgspec.Struct, kw_only=True):
@@ -48,9 +49,9 @@ class StatusIn(msgspec.Struct, kw_only=True):
     preview: bool = False
     scheduled_at: str | None = None
     expires_in: int | None = None  # Pleroma: seconds until the status deletes itself
+    poll: dict[str, Any] | None = None
     # Accepted so they are refused clearly rather than dropped without a word:
     media_ids: list[str] | str = []
-    poll: dict[str, Any] | None = None
     in_reply_to_conversation_id: str | None = None
     to: list[str] | str | None = None  # Pleroma: nicknames addressed instead of the mentioned
     quote_id: str | None = None
@@ -132,6 +133,7 @@ async def render_page(
         quotes_existing={r["id"] for r in quote_rows},
         favourited=favourited,
         bookmarks=bookmarks,
+        polls=await rendered_polls(conn, rows, viewer_id),
     )
     ctx.quoted = {
         q["id"]: render_status(q, ctx, nested=True)
@@ -171,12 +173,11 @@ def _refuse_unsupported(payload: StatusIn) -> None:
         )
     unsupported = {
         "media_ids": bool(payload.media_ids),
-        "poll": bool(payload.poll),
     }
     for name, given in unsupported.items():
         if given:
             raise ApiError(422, f"Validation failed: {name} is not supported yet")
-    if payload.language and not _LANGUAGE.match(payload.language):
+    if payload.language and not LANGUAGE.match(payload.language):
         raise ApiError(422, "Validation failed: language must be an ISO 639 code")
     if payload.expires_in and payload.expires_in < MIN_EXPIRES_IN:  # 0 means none
         raise ApiError(422, "Expiration date is too soon")
@@ -196,22 +197,24 @@ class StatusesController(Controller):
     ) -> StatusEntity | ScheduledStatus:
         """With ``scheduled_at``, Mastodon answers the ScheduledStatus instead."""
         payload = await params(request, StatusIn)
+        poll = poll_draft(payload.poll, svc.settings)
+        refuse_poll_with_media(poll, payload.media_ids)
         _refuse_unsupported(payload)
         when = scheduling.parse_time(payload.scheduled_at) if payload.scheduled_at else None
         if payload.preview:
-            return await _preview(svc, await _compose(svc, user, payload))
+            return await _preview(svc, await _compose(svc, user, payload, poll))
         key = request.headers.get("idempotency-key")
         if when is not None:
 
             async def plan() -> str:
-                command = await _compose(svc, user, payload)
+                command = await _compose(svc, user, payload, poll)
                 return await scheduling.schedule(svc, command, when, payload.expires_in, key)
 
             planned = await once(svc.redis, user.user_id, key, plan) if key else await plan()
             return await scheduling.answer(svc, user.user_id, planned)
 
         async def write() -> str:
-            command = await _compose(svc, user, payload)
+            command = await _compose(svc, user, payload, poll)
             await svc.execute(command)
             return command.status_id
 
@@ -319,19 +322,12 @@ class StatusesController(Controller):
         return rendered[0]
 
 
-async def _compose(svc: Services, user: Viewer, payload: StatusIn) -> PostStatus:
+async def _compose(
+    svc: Services, user: Viewer, payload: StatusIn, poll: PollDraft | None
+) -> PostStatus:
     """The command the payload asks for, every check that needs the read models made."""
     settings = svc.settings
-    text = payload.status.strip()
-    spoiler = payload.spoiler_text.strip()
-    if not text:
-        raise ApiError(422, "Validation failed: cannot post an empty status without media")
-    if len(text) + len(spoiler) > settings.max_toot_chars:
-        raise ApiError(
-            422,
-            "Validation failed: the status is over the character limit"
-            f" ({settings.max_toot_chars} characters, spoiler text included)",
-        )
+    text, spoiler = compose.checked_text(payload.status, payload.spoiler_text, settings)
     author_id = user.user_id
     content_type = payload.content_type or PLAIN
     async with svc.pool.connection() as conn:
@@ -386,6 +382,7 @@ async def _compose(svc: Services, user: Viewer, payload: StatusIn) -> PostStatus
             if payload.expires_in and not payload.scheduled_at
             else None
         ),
+        poll=poll,
     )
 
 
@@ -418,6 +415,10 @@ async def _preview(svc: Services, command: PostStatus) -> StatusEntity:
         "reblogs_count": 0,
         "favourites_count": 0,
         "created_at": datetime.now(UTC),
+        "edited_at": None,
     }
     async with svc.pool.connection() as conn:
-        return (await render_page(conn, [row], command.account_id, svc.settings))[0]
+        rendered = (await render_page(conn, [row], command.account_id, svc.settings))[0]
+    if command.poll is not None:
+        rendered.poll = preview_poll(command.poll, command.status_id, command.account_id)
+    return rendered

@@ -9,6 +9,7 @@ import msgspec
 from tidings.domain.addressing import Visibility
 from tidings.domain.events import Event
 from tidings.domain.ids import stream_id
+from tidings.domain.statuses.commands import PollDraft
 
 
 class PreparedPost(msgspec.Struct, kw_only=True):
@@ -33,6 +34,7 @@ class PreparedPost(msgspec.Struct, kw_only=True):
     emojis: dict[str, str] = {}
     quote_id: str | None = None
     expires_in: int | None = None  # Pleroma: seconds the published status lives
+    poll: PollDraft | None = None  # opens when the status is published
     idempotency: str | None = None
 
 

@@ -5,6 +5,15 @@ import msgspec
 from tidings.domain.addressing import Visibility
 
 
+class PollDraft(msgspec.Struct, kw_only=True, frozen=True):
+    """A poll as the author asks for it; the limits were checked at the edge."""
+
+    options: list[str]
+    expires_in: int  # seconds
+    multiple: bool = False
+    hide_totals: bool = False
+
+
 class PostStatus(msgspec.Struct, kw_only=True, frozen=True):
     status_id: str
     account_id: str
@@ -27,6 +36,24 @@ class PostStatus(msgspec.Struct, kw_only=True, frozen=True):
     emojis: dict[str, str] = {}  # shortcode: image path, of the local emoji used
     quote_id: str | None = None
     expires_at: datetime | None = None
+    poll: PollDraft | None = None
+
+
+class EditStatus(msgspec.Struct, kw_only=True, frozen=True):
+    """The status as it should now read; what it replies to and whom it addresses stay."""
+
+    status_id: str
+    account_id: str
+    content: str
+    source: str
+    content_type: str = "text/plain"
+    spoiler_text: str = ""
+    sensitive: bool = False
+    language: str | None = None
+    mentions: list[str] = []
+    tags: list[str] = []
+    emojis: dict[str, str] = {}
+    poll: PollDraft | None = None
 
 
 class DeleteStatus(msgspec.Struct, kw_only=True, frozen=True):
