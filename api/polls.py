@@ -1,7 +1,7 @@
 """What posting, editing and the polls endpoints share: reading the ``poll`` parameter
 against the instance's limits, and rendering polls for a page of statuses."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -88,3 +88,20 @@ async def rendered_polls(
         for r in rows
         if r["id"] in found
     }
+
+
+def preview_poll(draft: PollDraft, status_id: str, author_id: str) -> Poll:
+    """The poll of a Pleroma ``preview``, as it would be once posted."""
+    now = datetime.now(UTC)
+    row = {
+        "status_id": status_id,
+        "options": draft.options,
+        "option_votes": [0] * len(draft.options),
+        "multiple": draft.multiple,
+        "hide_totals": draft.hide_totals,
+        "expires_at": now + timedelta(seconds=draft.expires_in),
+        "votes_count": 0,
+        "voters_count": 0,
+        "own_votes": None,
+    }
+    return render_poll(row, author_id, author_id, now)
