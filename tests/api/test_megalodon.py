@@ -42,4 +42,6 @@ def test_megalodon_pleroma_mode_statuses_and_timelines(live_server: str, node: s
         "favouriteStatus",
         "bookmarkStatus",
         "deleteStatus",
+        "editStatus",
+        "votePoll",
     } <= passed, done.stdout
