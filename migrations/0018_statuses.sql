@@ -11,6 +11,7 @@ CREATE TABLE status_edits (
     spoiler_text text NOT NULL,
     sensitive boolean NOT NULL,
     poll_options text[],  -- NULL: no poll in that version
+    emojis jsonb NOT NULL,  -- shortcode: image path, as statuses.emojis
     created_at timestamptz NOT NULL,
     PRIMARY KEY (status_id, version)
 );

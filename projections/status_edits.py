@@ -5,6 +5,7 @@ shows it. A status never edited has no history rows: its one version is the row 
 from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
 
 from tidings.domain.ids import flake_of
 from tidings.domain.statuses import events
@@ -15,9 +16,9 @@ from tidings.projections.tracking import Cursor
 # changes these columns, so the copy is the Create's version.
 _KEEP_ORIGINAL = (
     "INSERT INTO status_edits (status_id, version, account_id, content, spoiler_text,"
-    " sensitive, poll_options, created_at)"
+    " sensitive, poll_options, emojis, created_at)"
     " SELECT s.id, 1, s.account_id, s.content, s.spoiler_text, s.sensitive, p.options,"
-    " s.created_at FROM statuses s LEFT JOIN polls p ON p.status_id = s.id"
+    " s.emojis, s.created_at FROM statuses s LEFT JOIN polls p ON p.status_id = s.id"
     " WHERE s.id = %s AND NOT EXISTS (SELECT FROM status_edits e WHERE e.status_id = s.id)"
     " ON CONFLICT DO NOTHING"
 )
@@ -31,8 +32,8 @@ def record_update(cur: Cursor, event: events.Update) -> None:
     cur.execute(_KEEP_ORIGINAL, (status_id,))
     cur.execute(
         "UPDATE statuses SET content = %s, source = %s, content_type = %s, spoiler_text = %s,"
-        " sensitive = %s, language = %s, mentions = %s, tags = %s, edited_at = %s"
-        " WHERE id = %s",
+        " sensitive = %s, language = %s, mentions = %s, tags = %s, emojis = %s,"
+        " edited_at = %s WHERE id = %s",
         (
             note.content,
             note.source,
@@ -42,6 +43,7 @@ def record_update(cur: Cursor, event: events.Update) -> None:
             note.language,
             note.mentions,
             note.tags,
+            Jsonb(note.emojis),
             event.published,
             status_id,
         ),
@@ -51,7 +53,8 @@ def record_update(cur: Cursor, event: events.Update) -> None:
     polls.record_question(cur, status_id, note.poll)
     cur.execute(
         "INSERT INTO status_edits (status_id, version, account_id, content, spoiler_text,"
-        " sensitive, poll_options, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        " sensitive, poll_options, emojis, created_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT DO NOTHING",
         (
             status_id,
@@ -61,6 +64,7 @@ def record_update(cur: Cursor, event: events.Update) -> None:
             note.summary,
             note.sensitive,
             note.poll.options if note.poll else None,
+            Jsonb(note.emojis),
             event.published,
         ),
     )

@@ -147,6 +147,19 @@ def _quote(row: dict[str, Any], ctx: StatusContext) -> tuple[Status | None, Quot
     return None, Quote(state=state, quoted_status=None)
 
 
+def custom_emojis(used: dict[str, str] | None, settings: Settings) -> list[Emoji]:
+    """A status's (or a version's) local emoji, from its shortcode-to-path map."""
+    return [
+        Emoji(
+            shortcode=code,
+            url=f"{settings.base_url}{path}",
+            static_url=f"{settings.base_url}{path}",
+            category=path.split("/")[2] if path.count("/") == 3 else None,
+        )
+        for code, path in (used or {}).items()
+    ]
+
+
 def render_status(
     row: dict[str, Any], ctx: StatusContext, *, with_source: bool = False, nested: bool = False
 ) -> Status:
@@ -162,15 +175,7 @@ def render_status(
         for a in (ctx.accounts.get(m) for m in mentioned_ids(row))
         if a is not None
     ]
-    emojis = [
-        Emoji(
-            shortcode=code,
-            url=f"{settings.base_url}{path}",
-            static_url=f"{settings.base_url}{path}",
-            category=path.split("/")[2] if path.count("/") == 3 else None,
-        )
-        for code, path in (row.get("emojis") or {}).items()
-    ]
+    emojis = custom_emojis(row.get("emojis"), settings)
     quoted, quote = (None, None) if nested else _quote(row, ctx)
     quote_id = row.get("quote_id")
     source = row["source"] if row["content_type"] == PLAIN else plain_text(row["content"])

@@ -6,6 +6,8 @@ import msgspec
 
 from tidings.api.entities.account import Account, Emoji
 from tidings.api.entities.common import iso
+from tidings.api.entities.status import custom_emojis
+from tidings.api.settings import Settings
 
 
 class EditedPollOption(msgspec.Struct, kw_only=True):
@@ -27,7 +29,7 @@ class StatusEdit(msgspec.Struct, kw_only=True):
     emojis: list[Emoji]
 
 
-def render_edit(version: dict[str, Any], account: Account) -> StatusEdit:
+def render_edit(version: dict[str, Any], account: Account, settings: Settings) -> StatusEdit:
     """``version`` is a status_edits row (or a statuses row with ``poll_options``)."""
     poll_options: list[str] | None = version["poll_options"]
     return StatusEdit(
@@ -42,5 +44,5 @@ def render_edit(version: dict[str, Any], account: Account) -> StatusEdit:
             else None
         ),
         media_attachments=[],
-        emojis=[],
+        emojis=custom_emojis(version["emojis"], settings),
     )

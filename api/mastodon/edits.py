@@ -118,4 +118,4 @@ class EditsController(Controller):
         if author is None:
             raise not_found()
         account = render_account(author, svc.settings)
-        return [render_edit(v, account) for v in versions]
+        return [render_edit(v, account, svc.settings) for v in versions]

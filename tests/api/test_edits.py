@@ -86,6 +86,18 @@ def test_an_edit_replaces_the_text_and_the_history_keeps_every_version(client: C
     assert (source["text"], source["spoiler_text"]) == ("third", "")
 
 
+def test_an_edit_is_formatted_as_a_post_is_and_keeps_its_content_type(client: Client) -> None:
+    alice = client.register("alice")
+    status_id = post(client, alice, "plain", content_type="text/markdown")["id"]
+    edited = edit(client, alice, status_id, status="**bold** :tidings_smile:")
+    assert "<strong>bold</strong>" in edited["content"]  # markdown, as posted
+    assert [e["shortcode"] for e in edited["emojis"]] == ["tidings_smile"]
+    [_, latest] = history(client, alice, status_id)
+    assert [e["shortcode"] for e in latest["emojis"]] == ["tidings_smile"]
+    plain = edit(client, alice, status_id, status="**as typed**", content_type="text/plain")
+    assert plain["content"] == "<p>**as typed**</p>"
+
+
 def test_an_edit_that_changes_nothing_records_nothing(
     client: Client, db: psycopg.Connection[Any]
 ) -> None:
@@ -135,7 +147,7 @@ def test_only_the_author_edits_and_strangers_learn_nothing(
         ({"status": "   "}, "empty status"),
         ({"status": "x" * 4999, "spoiler_text": "cw"}, "character limit"),
         ({"status": "x", "media_ids[]": "1"}, "media_ids is not supported yet"),
-        ({"status": "x", "content_type": "text/html"}, "text/html is not supported yet"),
+        ({"status": "x", "content_type": "text/x-rtf"}, "content_type must be one of"),
         ({"status": "x", "language": "not a language"}, "ISO 639"),
         ({"status": "x", "sensitive": "perhaps"}, "Validation failed"),
     ],
