@@ -339,3 +339,27 @@ def test_a_retried_schedule_with_its_idempotency_key_schedules_once(
     assert first.json()["params"]["idempotency"] == "retry-me"
     assert event_count(db) == before
     assert len(client.get("/api/v1/scheduled_statuses", headers=alice.auth).json()) == 1
+
+
+def test_a_scheduled_poll_opens_when_its_status_is_published(client: Client, clock: Clock) -> None:
+    alice = client.register("alice")
+    scheduled = schedule(
+        client,
+        alice,
+        "which?",
+        at(clock, minutes=10),
+        **{"poll[options][]": ["tea", "coffee"], "poll[expires_in]": "3600"},
+    )
+    assert scheduled["params"]["poll"] == {
+        "options": ["tea", "coffee"],
+        "expires_in": 3600,
+        "multiple": False,
+        "hide_totals": False,
+    }
+    clock.advance(timedelta(minutes=11))
+    eventually(lambda: public_texts(client) == ["which?"])
+    published = client.get("/api/v1/timelines/public").json()[0]
+    assert [o["title"] for o in published["poll"]["options"]] == ["tea", "coffee"]
+    # The poll runs its hour from publication, not from when it was scheduled.
+    ends = datetime.fromisoformat(published["poll"]["expires_at"])
+    assert ends - datetime.fromisoformat(published["created_at"]) > timedelta(minutes=59)
