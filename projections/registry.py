@@ -2,6 +2,7 @@
 
 from tidings.projections.account_stats import AccountStats
 from tidings.projections.accounts import Accounts
+from tidings.projections.conversations import Conversations
 from tidings.projections.home_timeline import HomeTimeline
 from tidings.projections.interactions import Interactions
 from tidings.projections.jobs import Jobs
@@ -23,6 +24,7 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     Lists,
     Jobs,
     ScheduledStatuses,
+    Conversations,
 )
 BY_NAME: dict[str, type[Projection]] = {p.name: p for p in PROJECTIONS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

@@ -36,7 +36,10 @@ class StatusPleroma(msgspec.Struct, kw_only=True):
 
     local: bool
     conversation_id: int | None
-    direct_conversation_id: int | None
+    # The viewer's participation in the thread (Pleroma's integer id; ours, as every id
+    # we hand out, a flake string): what in_reply_to_conversation_id and the conversation
+    # endpoints take.
+    direct_conversation_id: str | None
     in_reply_to_account_acct: str | None
     content: dict[str, str]
     spoiler_text: dict[str, str]
@@ -118,6 +121,7 @@ class StatusContext:
     quotes_existing: set[str] = field(default_factory=set)  # quoted ones still there
     favourited: set[str] = field(default_factory=set)  # by the viewer
     bookmarks: dict[str, str | None] = field(default_factory=dict)  # the viewer's: folder
+    participations: dict[str, str] = field(default_factory=dict)  # the viewer's, by thread
     polls: dict[str, Poll] = field(default_factory=dict)  # by status id, for the viewer
     _rendered: dict[str, Account] = field(default_factory=dict)
 
@@ -220,7 +224,7 @@ def render_status(
         pleroma=StatusPleroma(
             local=True,
             conversation_id=conversation_number(row["conversation_id"]),
-            direct_conversation_id=None,
+            direct_conversation_id=ctx.participations.get(row["conversation_id"] or ""),
             in_reply_to_account_acct=reply_account["username"] if reply_account else None,
             content={"text/plain": source},
             spoiler_text={"text/plain": row["spoiler_text"]},

@@ -14,7 +14,7 @@ from tidings.api.settings import Settings
 from tidings.domain.addressing import VISIBILITIES, Visibility
 from tidings.domain.ids import is_flake
 from tidings.domain.statuses.aggregates import QUOTABLE
-from tidings.projections import statuses
+from tidings.projections import conversations, statuses
 
 LIST_PREFIX = "list:"
 
@@ -60,6 +60,21 @@ async def check_list(conn: AsyncConnection[Any], list_id: str, owner_id: str) ->
     row = await cur.fetchone()
     if row is None or row["owner_id"] != owner_id:
         raise not_found()
+
+
+async def replied_conversation(
+    conn: AsyncConnection[Any], participation_id: str, author_id: str
+) -> dict[str, Any]:
+    """Pleroma's ``in_reply_to_conversation_id``: the author's own participation. A bad id,
+    a missing one and someone else's are answered alike, so none of them leaks."""
+    row = (
+        await conversations.owned(conn, participation_id, author_id)
+        if is_flake(participation_id)
+        else None
+    )
+    if row is None:
+        raise not_found()
+    return row
 
 
 def to_usernames(names: list[str], domain: str) -> list[str]:

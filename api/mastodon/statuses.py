@@ -26,7 +26,7 @@ from tidings.api.settings import Settings
 from tidings.domain.ids import is_flake, new_id
 from tidings.domain.oauth.aggregates import grants
 from tidings.domain.statuses.commands import DeleteStatus, PollDraft, PostStatus
-from tidings.projections import accounts, interactions, statuses
+from tidings.projections import accounts, conversations, interactions, statuses
 
 MAX_IDS = 100  # per GET /api/v1/statuses, as Mastodon and Pleroma allow
 MIN_EXPIRES_IN = 3600  # Pleroma's shortest lifetime for an expiring status, in seconds
@@ -50,9 +50,10 @@ class StatusIn(msgspec.Struct, kw_only=True):
     scheduled_at: str | None = None
     expires_in: int | None = None  # Pleroma: seconds until the status deletes itself
     poll: dict[str, Any] | None = None
+    # Pleroma: a direct post to the recipients of the poster's own participation.
+    in_reply_to_conversation_id: str | None = None
     # Accepted so they are refused clearly rather than dropped without a word:
     media_ids: list[str] | str = []
-    in_reply_to_conversation_id: str | None = None
     to: list[str] | str | None = None  # Pleroma: nicknames addressed instead of the mentioned
     quote_id: str | None = None
 
@@ -122,10 +123,13 @@ async def render_page(
     }
     favourited: set[str] = set()
     bookmarks: dict[str, str | None] = {}
+    participations: dict[str, str] = {}
     if viewer_id is not None:
         favourited, bookmarks = await interactions.viewer_marks(
             conn, viewer_id, [r["id"] for r in everything]
         )
+        threads = {r["conversation_id"] for r in everything if r["conversation_id"]}
+        participations = await conversations.ids_for(conn, viewer_id, sorted(threads))
     ctx = StatusContext(
         settings=settings,
         accounts=await accounts.by_ids(conn, sorted(account_ids)),
@@ -133,6 +137,7 @@ async def render_page(
         quotes_existing={r["id"] for r in quote_rows},
         favourited=favourited,
         bookmarks=bookmarks,
+        participations=participations,
         polls=await rendered_polls(conn, rows, viewer_id),
     )
     ctx.quoted = {
@@ -164,12 +169,6 @@ def _refuse_unsupported(payload: StatusIn) -> None:
         raise ApiError(
             422,
             f"Validation failed: content_type must be one of {', '.join(CONTENT_TYPES)}",
-        )
-    if payload.in_reply_to_conversation_id:
-        raise ApiError(
-            422,
-            "Validation failed: in_reply_to_conversation_id is not supported yet"
-            " (it needs Pleroma's conversations)",
         )
     unsupported = {
         "media_ids": bool(payload.media_ids),
@@ -350,8 +349,22 @@ async def _compose(
         if payload.to is not None:
             names = [payload.to] if isinstance(payload.to, str) else payload.to
             addressed = await compose.addressed_by_to(conn, names, settings)
+        conversation = None
+        if payload.in_reply_to_conversation_id:
+            conversation = await compose.replied_conversation(
+                conn, payload.in_reply_to_conversation_id, author_id
+            )
+            # As Pleroma's ActivityDraft: direct whatever was asked, to the participation's
+            # recipients alone (not the mentioned, nor ``to``), in its thread.
+            visibility, list_id = "direct", None
+            addressed = list(conversation["recipients"])
     formatted = format_status(text, content_type, known, settings)
-    if addressed is None and quoted is not None and quoted["account_id"] != author_id:
+    if (
+        addressed is None
+        and conversation is None
+        and quoted is not None
+        and quoted["account_id"] != author_id
+    ):
         # Pleroma addresses the quoted author too, as if mentioned.
         addressed = list(dict.fromkeys([*formatted.mentions, quoted["account_id"]]))
     sensitive = payload.sensitive
@@ -369,7 +382,13 @@ async def _compose(
         language=payload.language or preferences.get("language"),
         in_reply_to_id=parent["id"] if parent else None,
         in_reply_to_account_id=parent["account_id"] if parent else None,
-        conversation_id=parent["conversation_id"] if parent else None,
+        conversation_id=(
+            conversation["conversation_id"]
+            if conversation
+            else parent["conversation_id"]
+            if parent
+            else None
+        ),
         mentions=formatted.mentions,
         tags=formatted.tags,
         app_id=user.app_id,

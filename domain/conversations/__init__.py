@@ -1,0 +1,1 @@
+"""Pleroma's conversations: a participation per (account, thread) in direct messages."""

@@ -1,0 +1,150 @@
+"""Pleroma's conversations as statuses need them: each viewer's participation shown as
+``pleroma.direct_conversation_id``, and ``in_reply_to_conversation_id`` posting to the
+recipients a participation began with, which later posts never change."""
+
+from typing import Any
+
+import psycopg
+
+from tests.api.test_statuses import post
+from tests.helpers import Client, User, event_count
+from tidings.domain.application import Tidings
+from tidings.projections.rebuild import verify
+
+
+def show(client: Client, status_id: str, user: User | None) -> Any:
+    return client.get(f"/api/v1/statuses/{status_id}", headers=user.auth if user else {})
+
+
+def participation(db: psycopg.Connection[Any], user: User, conversation: str) -> dict[str, Any]:
+    cur = db.execute(
+        "SELECT id, recipients, unread, last_status_id FROM conversations.participations"
+        " WHERE account_id = %s AND conversation_id = %s",
+        (user.id, conversation),
+    )
+    row = cur.fetchone()
+    assert row is not None
+    return dict(zip(("id", "recipients", "unread", "last_status_id"), row, strict=True))
+
+
+def test_each_viewer_sees_their_own_participation(
+    client: Client, db: psycopg.Connection[Any]
+) -> None:
+    alice, bob, carol = client.register("alice"), client.register("bob"), client.register("carol")
+    stranger = client.register("stranger")
+    dm = post(client, alice, "@bob @carol psst", visibility="direct")
+    ids = {}
+    for user in (alice, bob, carol):
+        shown = show(client, dm["id"], user)
+        assert shown.status_code == 200, shown.text
+        ids[user.username] = shown.json()["pleroma"]["direct_conversation_id"]
+    assert dm["pleroma"]["direct_conversation_id"] == ids["alice"]  # in the answer to the post
+    assert len(set(ids.values())) == 3  # a participation each, none of them shared
+    assert all(isinstance(i, str) and i for i in ids.values())
+    assert show(client, dm["id"], stranger).status_code == 404
+    assert show(client, dm["id"], None).status_code == 404
+    # Only direct posts make participations (Pleroma's create_or_bump_for).
+    public = post(client, alice, "@bob hello")
+    assert public["pleroma"]["direct_conversation_id"] is None
+    for viewer in (bob, stranger, None):
+        assert (
+            show(client, public["id"], viewer).json()["pleroma"]["direct_conversation_id"] is None
+        )
+    # The author's participation is read, the addressed ones unread; each names the others.
+    mine = participation(db, alice, dm["id"])
+    assert (mine["id"], mine["unread"], sorted(mine["recipients"])) == (
+        ids["alice"],
+        False,
+        sorted([bob.id, carol.id]),
+    )
+    bobs = participation(db, bob, dm["id"])
+    assert (bobs["unread"], sorted(bobs["recipients"])) == (True, sorted([alice.id, carol.id]))
+    # A reply in the thread shows the same participation, and is its last status.
+    reply = post(client, bob, "@alice ok", visibility="direct", in_reply_to_id=dm["id"])
+    assert reply["pleroma"]["direct_conversation_id"] == ids["bob"]
+    assert participation(db, alice, dm["id"])["last_status_id"] == reply["id"]
+    assert participation(db, alice, dm["id"])["unread"] is True
+
+
+def test_a_reply_to_a_conversation_goes_to_its_recipients_and_no_one_else(
+    client: Client, db: psycopg.Connection[Any]
+) -> None:
+    alice, bob, carol = client.register("alice"), client.register("bob"), client.register("carol")
+    stranger = client.register("stranger")
+    dm = post(client, alice, "@bob @carol plans?", visibility="direct")
+    bobs = show(client, dm["id"], bob).json()["pleroma"]["direct_conversation_id"]
+    # Neither mentioning someone else nor asking for another visibility widens it (Pleroma
+    # addresses the participation's recipients alone, always direct).
+    reply = post(
+        client,
+        bob,
+        "friday @stranger",
+        in_reply_to_conversation_id=bobs,
+        visibility="public",
+    )
+    assert reply["visibility"] == "direct"
+    assert reply["pleroma"]["direct_conversation_id"] == bobs
+    assert reply["pleroma"]["conversation_id"] == dm["pleroma"]["conversation_id"]
+    assert reply["in_reply_to_id"] is None  # in the thread, not a reply to one status
+    for reader in (alice, carol):
+        shown = show(client, reply["id"], reader)
+        assert shown.status_code == 200, shown.text
+        assert (
+            shown.json()["pleroma"]["direct_conversation_id"]
+            == show(client, dm["id"], reader).json()["pleroma"]["direct_conversation_id"]
+        )
+    assert show(client, reply["id"], stranger).status_code == 404
+    assert show(client, reply["id"], None).status_code == 404
+    # The recipients stay as they began, however later posts are addressed.
+    carol_alone = post(
+        client, alice, "@carol just you", visibility="direct", in_reply_to_id=dm["id"]
+    )
+    assert sorted(participation(db, bob, dm["id"])["recipients"]) == sorted([alice.id, carol.id])
+    assert sorted(participation(db, alice, dm["id"])["recipients"]) == sorted([bob.id, carol.id])
+    assert participation(db, carol, dm["id"])["last_status_id"] == carol_alone["id"]
+    assert participation(db, bob, dm["id"])["last_status_id"] == reply["id"]
+
+
+def test_replying_to_a_conversation_one_does_not_own_is_refused_with_nothing_written(
+    client: Client, db: psycopg.Connection[Any]
+) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    stranger = client.register("stranger")
+    dm = post(client, alice, "@bob hi", visibility="direct")
+    bobs = show(client, dm["id"], bob).json()["pleroma"]["direct_conversation_id"]
+    before = event_count(db)
+    for who, given in (
+        (stranger, bobs),  # someone else's
+        (alice, bobs),  # a participant's, but not hers
+        (bob, "not-a-flake!"),
+        (bob, "0" * 18),  # well formed, but no participation
+    ):
+        for preview in (False, True):
+            refused = client.post(
+                "/api/v1/statuses",
+                headers=who.auth,
+                data={"status": "sneaky", "in_reply_to_conversation_id": given, "preview": preview},
+            )
+            assert refused.status_code == 404, refused.text
+            assert refused.json() == {"error": "Record not found"}
+    assert event_count(db) == before
+
+
+def test_a_deleted_last_status_falls_back_and_a_rebuild_matches(
+    client: Client, db: psycopg.Connection[Any], database: str, store: Tidings
+) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    dm = post(client, alice, "@bob first", visibility="direct")
+    second = post(client, bob, "@alice second", visibility="direct", in_reply_to_id=dm["id"])
+    assert participation(db, alice, dm["id"])["last_status_id"] == second["id"]
+    assert client.delete(f"/api/v1/statuses/{second['id']}", headers=bob.auth).status_code == 200
+    assert participation(db, alice, dm["id"])["last_status_id"] == dm["id"]
+    assert client.delete(f"/api/v1/statuses/{dm['id']}", headers=alice.auth).status_code == 200
+    # The participations stay (Pleroma keeps them), with no status left to show.
+    left = participation(db, bob, dm["id"])
+    assert left["last_status_id"] is None
+    public = post(client, alice, "@bob out loud")
+    assert participation(db, bob, dm["id"])["last_status_id"] is None  # only directs count
+    assert public["pleroma"]["direct_conversation_id"] is None
+    with psycopg.connect(database, autocommit=True) as conn:
+        assert set(verify(conn, store, "conversations").values()) == {0}
