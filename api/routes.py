@@ -5,6 +5,10 @@ from typing import Any
 from litestar import Router
 
 from tidings.api.mastodon.accounts import AccountsController, LegacyRegistrationController
+from tidings.api.mastodon.conversations import (
+    ConversationsController,
+    PleromaConversationsController,
+)
 from tidings.api.mastodon.edits import EditsController
 from tidings.api.mastodon.favourites import FavouritesController
 from tidings.api.mastodon.instance import InstanceController, NotImplementedController
@@ -46,4 +50,6 @@ ROUTES: list[Any] = [
     EmojiFilesController,
     FrontendController,
     QuotesController,
+    ConversationsController,
+    PleromaConversationsController,
 ]

@@ -16,6 +16,8 @@ from tidings.domain.accounts import events as account_events
 from tidings.domain.accounts.aggregates import Account, Claim, email_stream, username_stream
 from tidings.domain.addressing import address
 from tidings.domain.aggregate import Aggregate
+from tidings.domain.conversations import commands as conversation_commands
+from tidings.domain.conversations.aggregates import Participation
 from tidings.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from tidings.domain.events import Event, utcnow
 from tidings.domain.graph import commands as graph_commands
@@ -488,6 +490,38 @@ def _remove_list_members(app: Tidings, cmd: list_commands.RemoveListMembers) -> 
     return [user_list]
 
 
+def _participation(app: Tidings, participation_id: str) -> Participation:
+    stream = stream_id(participation_id)
+    return app.load(Participation, stream) or Participation(stream)
+
+
+def _read_conversations(
+    app: Tidings, cmd: conversation_commands.ReadConversations
+) -> list[Aggregate]:
+    changed: list[Aggregate] = []
+    for participation_id, conversation_id in cmd.participations.items():
+        participation = _participation(app, participation_id)
+        participation.read(cmd.account_id, conversation_id)
+        changed.append(participation)
+    return changed
+
+
+def _set_conversation_recipients(
+    app: Tidings, cmd: conversation_commands.SetConversationRecipients
+) -> list[Aggregate]:
+    participation = _participation(app, cmd.participation_id)
+    participation.set_recipients(cmd.account_id, cmd.conversation_id, cmd.recipients)
+    return [participation]
+
+
+def _delete_conversation(
+    app: Tidings, cmd: conversation_commands.DeleteConversation
+) -> list[Aggregate]:
+    participation = _participation(app, cmd.participation_id)
+    participation.delete(cmd.account_id, cmd.conversation_id)
+    return [participation]
+
+
 class _Plain(Aggregate):
     """A stream with no rules beyond its own existence (an app registration)."""
 
@@ -504,6 +538,9 @@ HANDLERS: dict[type, Handler] = {
     oauth_commands.IssueToken: _issue_token,
     oauth_commands.RevokeToken: _revoke_token,
     status_commands.PostStatus: _post_status,
+    conversation_commands.ReadConversations: _read_conversations,
+    conversation_commands.SetConversationRecipients: _set_conversation_recipients,
+    conversation_commands.DeleteConversation: _delete_conversation,
     status_commands.EditStatus: _edit_status,
     status_commands.DeleteStatus: _delete_status,
     status_commands.ExpireStatus: _expire_status,

@@ -8,11 +8,12 @@ deleted status leaves the participations in place; their last status falls back 
 latest direct post of the thread they were in, or to none (lists then leave them out, as
 Pleroma's ``for_user_with_last_activity_id`` drops those without an activity)."""
 
-from typing import Any
+from typing import Any, Protocol
 
 from psycopg import AsyncConnection
 
 from tidings.domain.addressing import recipients, visibility_of
+from tidings.domain.conversations import events
 from tidings.domain.conversations.ids import participation_id
 from tidings.domain.ids import flake_of
 from tidings.domain.statuses import events as status_events
@@ -73,6 +74,24 @@ class Conversations(Projection):
             (gone[0], status_id),
         )
 
+    @handles(events.ParticipationRead)
+    def read(self, cur: Cursor, event: events.ParticipationRead) -> None:
+        cur.execute(
+            "UPDATE participations SET unread = false WHERE id = %s",
+            (flake_of(event.originator_id),),
+        )
+
+    @handles(events.RecipientsChanged)
+    def recipients_changed(self, cur: Cursor, event: events.RecipientsChanged) -> None:
+        cur.execute(
+            "UPDATE participations SET recipients = %s WHERE id = %s",
+            (event.recipients, flake_of(event.originator_id)),
+        )
+
+    @handles(events.ParticipationDeleted)
+    def deleted(self, cur: Cursor, event: events.ParticipationDeleted) -> None:
+        cur.execute("DELETE FROM participations WHERE id = %s", (flake_of(event.originator_id),))
+
 
 async def by_id(conn: AsyncConnection[Any], participation: str) -> dict[str, Any] | None:
     cur = await conn.execute("SELECT * FROM participations WHERE id = %s", (participation,))
@@ -99,3 +118,45 @@ async def ids_for(
         (account_id, conversation_ids),
     )
     return {r["conversation_id"]: r["id"] for r in await cur.fetchall()}
+
+
+class Window(Protocol):
+    limit: int
+
+    def where(self, column: str) -> tuple[str, list[Any], str]: ...
+
+
+async def page(
+    conn: AsyncConnection[Any], account_id: str, window: Window, with_recipients: list[str]
+) -> list[dict[str, Any]]:
+    """The owner's participations with a status left, by their last status as Mastodon
+    pages them. Pleroma's ``recipients[]`` keeps those whose recipients are exactly the
+    ones given (the owner aside)."""
+    conditions, values, order = window.where("last_status_id")
+    only = ""
+    if with_recipients:
+        only = " AND recipients @> %s AND recipients <@ %s"
+        wanted = [r for r in dict.fromkeys(with_recipients) if r != account_id]
+        values = [*values, wanted, wanted]
+    cur = await conn.execute(
+        "SELECT * FROM participations WHERE account_id = %s AND last_status_id IS NOT NULL"
+        f" AND {conditions}{only} ORDER BY last_status_id {order} LIMIT %s",
+        (account_id, *values, window.limit),
+    )
+    return await cur.fetchall()
+
+
+async def unread_of(conn: AsyncConnection[Any], account_id: str) -> list[dict[str, Any]]:
+    cur = await conn.execute(
+        "SELECT * FROM participations WHERE account_id = %s AND unread"
+        " ORDER BY last_status_id DESC NULLS LAST",
+        (account_id,),
+    )
+    return await cur.fetchall()
+
+
+async def by_ids(conn: AsyncConnection[Any], ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    cur = await conn.execute("SELECT * FROM participations WHERE id = ANY(%s)", (ids,))
+    return {r["id"]: r for r in await cur.fetchall()}

@@ -222,3 +222,15 @@ async def quotes_of(
         (status_id, *values, window.limit),
     )
     return await cur.fetchall()
+
+
+async def in_thread(
+    conn: AsyncConnection[Any], conversation_id: str, window: Window
+) -> list[dict[str, Any]]:
+    """A page of the statuses of one thread context, by id; the caller filters them."""
+    conditions, values, order = window.where("s.id")
+    cur = await conn.execute(
+        f"{SELECT} WHERE s.conversation_id = %s AND {conditions} ORDER BY s.id {order} LIMIT %s",
+        (conversation_id, *values, window.limit),
+    )
+    return await cur.fetchall()
