@@ -160,3 +160,13 @@ async def by_ids(conn: AsyncConnection[Any], ids: list[str]) -> dict[str, dict[s
         return {}
     cur = await conn.execute("SELECT * FROM participations WHERE id = ANY(%s)", (ids,))
     return {r["id"]: r for r in await cur.fetchall()}
+
+
+async def unread_count(conn: AsyncConnection[Any], account_id: str) -> int:
+    """Pleroma's ``unread_conversation_count``: the owner's participations not yet read."""
+    cur = await conn.execute(
+        "SELECT count(*) AS n FROM participations WHERE account_id = %s AND unread",
+        (account_id,),
+    )
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0

@@ -24,7 +24,7 @@ from tidings.domain.accounts.aggregates import USERNAME
 from tidings.domain.accounts.commands import RegisterAccount, UpdateCredentials
 from tidings.domain.graph.commands import FollowAccount, UnfollowAccount
 from tidings.domain.ids import is_flake, new_id
-from tidings.projections import accounts
+from tidings.projections import accounts, conversations
 from tidings.projections import relationships as graph
 
 
@@ -456,9 +456,12 @@ class AccountsController(Controller):
 async def own_account(svc: Services, account_id: str) -> Account:
     async with svc.pool.connection() as conn:
         row = await accounts.by_id(conn, account_id)
-    if row is None:
-        raise ApiError(401, "The access token is invalid")
-    return render_account(row, svc.settings, own=True)
+        if row is None:
+            raise ApiError(401, "The access token is invalid")
+        unread = await conversations.unread_count(conn, account_id)
+    rendered = render_account(row, svc.settings, own=True)
+    rendered.pleroma.unread_conversation_count = unread
+    return rendered
 
 
 def _registrations_open(svc: Services) -> None:

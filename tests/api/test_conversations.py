@@ -243,11 +243,19 @@ def test_reading_re_addressing_and_deleting_are_the_owners_events(
     carols = direct_id(client, dm["id"], carol)
     for_carol = client.get(f"/api/v1/pleroma/conversations/{carols}/statuses", headers=carol.auth)
     assert [s["id"] for s in for_carol.json()] == [dm["id"]]
+
     # Pleroma's read-all answers what it marked, and marks nothing twice.
+    def unread_count(user: User) -> int:
+        me = client.get("/api/v1/accounts/verify_credentials", headers=user.auth).json()
+        count: int = me["pleroma"]["unread_conversation_count"]
+        return count
+
+    assert (unread_count(carol), unread_count(bob)) == (1, 0)
     marked = client.post("/api/v1/pleroma/conversations/read", headers=carol.auth)
     assert [c["id"] for c in marked.json()] == [carols]
     assert marked.json()[0]["unread"] is False
     assert client.post("/api/v1/pleroma/conversations/read", headers=carol.auth).json() == []
+    assert unread_count(carol) == 0
     # Deleted, it leaves the owner's list; the others keep theirs.
     gone = client.delete(f"/api/v1/conversations/{bobs}", headers=bob.auth)
     assert (gone.status_code, gone.json()) == (200, {})
