@@ -17,7 +17,9 @@ from tidings.api.mastodon.lists import (
     ListsController,
     ListTimelineController,
 )
+from tidings.api.mastodon.pins import PinsController
 from tidings.api.mastodon.polls import PollsController
+from tidings.api.mastodon.reblogs import ReblogsController
 from tidings.api.mastodon.scheduled_statuses import ScheduledStatusesController
 from tidings.api.mastodon.statuses import StatusesController
 from tidings.api.mastodon.timelines import TimelinesController
@@ -38,6 +40,8 @@ ROUTES: list[Any] = [
     Router("/", route_handlers=[StatusesController, EditsController]),
     PollsController,
     FavouritesController,
+    ReblogsController,
+    PinsController,
     TimelinesController,
     ListsController,
     AccountListsController,

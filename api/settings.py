@@ -59,6 +59,7 @@ class Settings:
     max_fields: int = 10
     max_field_name_chars: int = 255
     max_field_value_chars: int = 2047
+    max_pinned_statuses: int = 5  # as Mastodon
     # Limits clients read from /api/v1/instance (Pleroma's defaults); bytes, characters, seconds.
     upload_limit: int = 16_000_000
     avatar_upload_limit: int = 2_000_000
@@ -105,6 +106,7 @@ class Settings:
             "admin_email": env.get("TIDINGS_ADMIN_EMAIL", ""),
             "registrations_open": _flag(env.get("TIDINGS_REGISTRATIONS_OPEN"), True),
             "max_toot_chars": int(env.get("TIDINGS_MAX_TOOT_CHARS", "5000")),
+            "max_pinned_statuses": int(env.get("TIDINGS_MAX_PINNED_STATUSES", "5")),
             "rate_limits": parse_rate_limits(env.get("TIDINGS_RATE_LIMITS")),
             "secret_key": bytes.fromhex(secret) if secret else None,
             "password_hash_profile": env.get("TIDINGS_PASSWORD_HASH_PROFILE", "default"),

@@ -22,7 +22,7 @@ from tidings.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from tidings.domain.events import Event, utcnow
 from tidings.domain.graph import commands as graph_commands
 from tidings.domain.graph.aggregates import FollowEdge, follow_stream
-from tidings.domain.ids import stream_id
+from tidings.domain.ids import flake_of, stream_id
 from tidings.domain.interactions import commands as interaction_commands
 from tidings.domain.interactions.aggregates import (
     Bookmark,
@@ -35,8 +35,12 @@ from tidings.domain.lists.aggregates import UserList
 from tidings.domain.oauth import commands as oauth_commands
 from tidings.domain.oauth import events as oauth_events
 from tidings.domain.oauth.aggregates import AuthorizationCode, Token, code_stream
+from tidings.domain.pins import commands as pin_commands
+from tidings.domain.pins.aggregates import Pins, pins_stream
 from tidings.domain.polls import commands as poll_commands
 from tidings.domain.polls.aggregates import Ballot, ballot_stream
+from tidings.domain.reblogs import commands as reblog_commands
+from tidings.domain.reblogs.aggregates import Reblog, reblog_stream
 from tidings.domain.scheduled import commands as scheduled_commands
 from tidings.domain.scheduled.aggregates import ScheduledStatus
 from tidings.domain.statuses import commands as status_commands
@@ -317,7 +321,17 @@ def _vote(app: Tidings, cmd: poll_commands.VoteInPoll) -> list[Aggregate]:
 def _delete_status(app: Tidings, cmd: status_commands.DeleteStatus) -> list[Aggregate]:
     status = _existing(app, Status, stream_id(cmd.status_id), "Record")
     status.delete(cmd.account_id, cmd.as_admin)
-    return [status]
+    return [status, *_unpinned(app, status)]
+
+
+def _unpinned(app: Tidings, status: Status) -> list[Aggregate]:
+    """A deleted (or expired) status leaves its author's pins in the same commit: it never
+    counts against the limit, and the log says so."""
+    pins = app.load(Pins, pins_stream(status.author))
+    if pins is None or not status.deleted:
+        return []
+    pins.unpin(status.author, flake_of(status.id))
+    return [pins]
 
 
 def _expire_status(app: Tidings, cmd: status_commands.ExpireStatus) -> list[Aggregate]:
@@ -325,7 +339,7 @@ def _expire_status(app: Tidings, cmd: status_commands.ExpireStatus) -> list[Aggr
     if status is None:
         return []
     status.expire(cmd.now)
-    return [status]
+    return [status, *_unpinned(app, status)]
 
 
 def _schedule_status(app: Tidings, cmd: scheduled_commands.ScheduleStatus) -> list[Aggregate]:
@@ -454,6 +468,38 @@ def _unbookmark(app: Tidings, cmd: interaction_commands.UnbookmarkStatus) -> lis
     return [bookmark]
 
 
+def _reblog(app: Tidings, cmd: reblog_commands.ReblogStatus) -> list[Aggregate]:
+    status = _live_status(app, cmd.status_id)
+    stream = reblog_stream(cmd.account_id, cmd.status_id)
+    reblog = app.load(Reblog, stream) or Reblog(stream)
+    reblog.reblog(cmd.account_id, cmd.status_id, status.author, status.visibility, cmd.visibility)
+    return [reblog]
+
+
+def _unreblog(app: Tidings, cmd: reblog_commands.UnreblogStatus) -> list[Aggregate]:
+    reblog = app.load(Reblog, reblog_stream(cmd.account_id, cmd.status_id))
+    if reblog is None:
+        return []
+    reblog.undo(cmd.account_id, cmd.status_id)
+    return [reblog]
+
+
+def _pin(app: Tidings, cmd: pin_commands.PinStatus) -> list[Aggregate]:
+    status = _live_status(app, cmd.status_id)
+    stream = pins_stream(cmd.account_id)
+    pins = app.load(Pins, stream) or Pins(stream)
+    pins.pin(cmd.account_id, cmd.status_id, status.author, status.visibility, cmd.max_pinned)
+    return [pins]
+
+
+def _unpin(app: Tidings, cmd: pin_commands.UnpinStatus) -> list[Aggregate]:
+    pins = app.load(Pins, pins_stream(cmd.account_id))
+    if pins is None:
+        return []
+    pins.unpin(cmd.account_id, cmd.status_id)
+    return [pins]
+
+
 def _create_list(app: Tidings, cmd: list_commands.CreateList) -> list[Aggregate]:
     user_list = UserList(stream_id(cmd.list_id))
     user_list.create(cmd.owner_id, cmd.title, cmd.replies_policy, cmd.exclusive)
@@ -555,6 +601,10 @@ HANDLERS: dict[type, Handler] = {
     interaction_commands.UnfavouriteStatus: _unfavourite,
     interaction_commands.BookmarkStatus: _bookmark,
     interaction_commands.UnbookmarkStatus: _unbookmark,
+    reblog_commands.ReblogStatus: _reblog,
+    reblog_commands.UnreblogStatus: _unreblog,
+    pin_commands.PinStatus: _pin,
+    pin_commands.UnpinStatus: _unpin,
     list_commands.CreateList: _create_list,
     list_commands.UpdateList: _update_list,
     list_commands.DeleteList: _delete_list,

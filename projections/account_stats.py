@@ -3,6 +3,7 @@
 from tidings.domain.accounts import events as account_events
 from tidings.domain.graph import events as graph_events
 from tidings.domain.ids import flake_of
+from tidings.domain.reblogs import events as reblog_events
 from tidings.domain.statuses import events as status_events
 from tidings.projections.tracking import Cursor, Projection, handles
 
@@ -64,3 +65,33 @@ class AccountStats(Projection):
     @handles(status_events.Delete)
     def deleted(self, cur: Cursor, event: status_events.Delete) -> None:
         _bump(cur, event.attributed_to, "statuses_count", -1)
+        # Its reblogs went with it: each reblogger counts one status fewer.
+        cur.execute(
+            "WITH gone AS (DELETE FROM stats_reblogs WHERE status_id = %s RETURNING account_id)"
+            " UPDATE account_stats a SET statuses_count = greatest(a.statuses_count - 1, 0)"
+            " FROM gone WHERE a.account_id = gone.account_id",
+            (flake_of(event.originator_id),),
+        )
+
+    # Mastodon counts reblogs among an account's statuses.
+    @handles(reblog_events.Announce)
+    def reblogged(self, cur: Cursor, event: reblog_events.Announce) -> None:
+        cur.execute(
+            "INSERT INTO stats_reblogs (reblog_id, account_id, status_id) VALUES (%s, %s, %s)"
+            " ON CONFLICT DO NOTHING",
+            (event.reblog_id, event.actor, event.object),
+        )
+        _bump(cur, event.actor, "statuses_count", 1)
+        cur.execute(
+            "UPDATE account_stats SET last_status_at = %s WHERE account_id = %s",
+            (event.published, event.actor),
+        )
+
+    @handles(reblog_events.Undo)
+    def unreblogged(self, cur: Cursor, event: reblog_events.Undo) -> None:
+        cur.execute(
+            "DELETE FROM stats_reblogs WHERE reblog_id = %s RETURNING account_id",
+            (event.reblog_id,),
+        )
+        if cur.fetchone() is not None:  # not already taken back with its original
+            _bump(cur, event.actor, "statuses_count", -1)

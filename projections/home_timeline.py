@@ -9,6 +9,7 @@ from psycopg import AsyncConnection
 from tidings.domain.addressing import recipients, visibility_of
 from tidings.domain.graph import events as graph_events
 from tidings.domain.ids import flake_of
+from tidings.domain.reblogs import events as reblog_events
 from tidings.domain.statuses import events as status_events
 from tidings.projections.statuses import SELECT, Window
 from tidings.projections.tracking import Cursor, Projection, handles
@@ -55,20 +56,77 @@ class HomeTimeline(Projection):
         status_id = flake_of(event.originator_id)
         cur.execute("DELETE FROM home_timeline WHERE status_id = %s", (status_id,))
         cur.execute("DELETE FROM home_posts WHERE status_id = %s", (status_id,))
+        # Its reblogs leave every home with it.
+        cur.execute(
+            "DELETE FROM home_timeline h USING home_posts p"
+            " WHERE p.reblog_of_id = %s AND h.status_id = p.status_id",
+            (status_id,),
+        )
+        cur.execute("DELETE FROM home_posts WHERE reblog_of_id = %s", (status_id,))
+
+    @handles(reblog_events.Announce)
+    def reblogged(self, cur: Cursor, event: reblog_events.Announce) -> None:
+        """To the reblogger and the followers who take their reblogs, as Mastodon: never
+        into the original author's home, nor a home already holding the original or
+        another reblog of it. Nothing at all if the original is already gone."""
+        cur.execute(
+            "INSERT INTO home_posts (status_id, author_id, visibility, reblog_of_id,"
+            " reblog_of_author_id) SELECT %s, %s, %s, status_id, author_id FROM home_posts"
+            " WHERE status_id = %s AND reblog_of_id IS NULL ON CONFLICT DO NOTHING",
+            (
+                event.reblog_id,
+                event.actor,
+                visibility_of(event.actor, event.to, event.cc),
+                event.object,
+            ),
+        )
+        cur.execute(
+            "INSERT INTO home_timeline (owner_id, status_id, author_id, reblog_of_id)"
+            " SELECT o.owner_id, p.status_id, p.author_id, p.reblog_of_id"
+            " FROM home_posts p, (SELECT follower_id AS owner_id FROM home_follows"
+            "  WHERE followed_id = %(actor)s AND reblogs UNION SELECT %(actor)s) o"
+            " WHERE p.status_id = %(reblog)s AND o.owner_id <> p.reblog_of_author_id"
+            " AND NOT EXISTS (SELECT FROM home_timeline h WHERE h.owner_id = o.owner_id"
+            "  AND (h.status_id = p.reblog_of_id OR h.reblog_of_id = p.reblog_of_id))"
+            " ON CONFLICT DO NOTHING",
+            {"actor": event.actor, "reblog": event.reblog_id},
+        )
+
+    @handles(reblog_events.Undo)
+    def unreblogged(self, cur: Cursor, event: reblog_events.Undo) -> None:
+        cur.execute("DELETE FROM home_timeline WHERE status_id = %s", (event.reblog_id,))
+        cur.execute("DELETE FROM home_posts WHERE status_id = %s", (event.reblog_id,))
 
     @handles(graph_events.Follow)
     def followed(self, cur: Cursor, event: graph_events.Follow) -> None:
+        """A new follow, or new options on one: the home takes the account's recent posts,
+        and its reblogs only while the follow takes them (hiding them removes those shown)."""
         cur.execute(
-            "INSERT INTO home_follows (follower_id, followed_id) VALUES (%s, %s)"
-            " ON CONFLICT DO NOTHING",
-            (event.actor, event.object),
+            "INSERT INTO home_follows (follower_id, followed_id, reblogs) VALUES (%s, %s, %s)"
+            " ON CONFLICT (followed_id, follower_id) DO UPDATE SET reblogs = excluded.reblogs",
+            (event.actor, event.object, event.reblogs),
         )
+        if not event.reblogs:
+            cur.execute(
+                "DELETE FROM home_timeline WHERE owner_id = %s AND author_id = %s"
+                " AND reblog_of_id IS NOT NULL",
+                (event.actor, event.object),
+            )
         cur.execute(
-            "INSERT INTO home_timeline (owner_id, status_id, author_id)"
-            " SELECT %s, status_id, author_id FROM home_posts"
-            " WHERE author_id = %s AND visibility NOT IN ('direct', 'list')"
-            " ORDER BY status_id DESC LIMIT %s ON CONFLICT DO NOTHING",
-            (event.actor, event.object, BACKFILL),
+            "INSERT INTO home_timeline (owner_id, status_id, author_id, reblog_of_id)"
+            " SELECT %(owner)s, p.status_id, p.author_id, p.reblog_of_id FROM home_posts p"
+            " WHERE p.author_id = %(author)s AND p.visibility NOT IN ('direct', 'list')"
+            " AND (p.reblog_of_id IS NULL OR (%(reblogs)s"
+            "  AND p.reblog_of_author_id NOT IN (%(owner)s, %(author)s)"
+            "  AND NOT EXISTS (SELECT FROM home_timeline h WHERE h.owner_id = %(owner)s"
+            "   AND (h.status_id = p.reblog_of_id OR h.reblog_of_id = p.reblog_of_id))))"
+            " ORDER BY p.status_id DESC LIMIT %(backfill)s ON CONFLICT DO NOTHING",
+            {
+                "owner": event.actor,
+                "author": event.object,
+                "reblogs": event.reblogs,
+                "backfill": BACKFILL,
+            },
         )
 
     @handles(graph_events.Undo)

@@ -8,7 +8,9 @@ from psycopg.types.json import Jsonb
 from tidings.domain.addressing import recipients, visibility_of
 from tidings.domain.ids import flake_of
 from tidings.domain.interactions import events as interaction_events
+from tidings.domain.pins import events as pin_events
 from tidings.domain.polls import events as poll_events
+from tidings.domain.reblogs import events as reblog_events
 from tidings.domain.statuses import events
 from tidings.domain.statuses.visibility import may_see, needs_follow
 from tidings.projections import polls, status_edits
@@ -78,8 +80,9 @@ class Statuses(Projection):
 
     @handles(events.Delete)
     def deleted(self, cur: Cursor, event: events.Delete) -> None:
-        polls.forget(cur, flake_of(event.originator_id))
-        status_edits.forget(cur, flake_of(event.originator_id))
+        status_id = flake_of(event.originator_id)
+        polls.forget(cur, status_id)
+        status_edits.forget(cur, status_id)
         cur.execute(
             "WITH gone AS (DELETE FROM statuses WHERE id = %s"
             " RETURNING in_reply_to_id, quote_id)"
@@ -89,7 +92,56 @@ class Statuses(Projection):
             " quotes_count = CASE WHEN id = (SELECT quote_id FROM gone)"
             " THEN greatest(quotes_count - 1, 0) ELSE quotes_count END"
             " WHERE id IN (SELECT in_reply_to_id FROM gone UNION SELECT quote_id FROM gone)",
-            (flake_of(event.originator_id),),
+            (status_id,),
+        )
+        # Its reblogs go with it; its pin left in the same commit (a Remove), this is a net.
+        cur.execute("DELETE FROM statuses WHERE reblog_of_id = %s", (status_id,))
+        cur.execute("DELETE FROM pinned_statuses WHERE status_id = %s", (status_id,))
+
+    # A reblog is a row of its own, written only while its original is here: an Announce
+    # that raced the original's Delete leaves nothing behind.
+    @handles(reblog_events.Announce)
+    def reblogged(self, cur: Cursor, event: reblog_events.Announce) -> None:
+        cur.execute(
+            "WITH made AS (INSERT INTO statuses (id, account_id, visibility, content, source,"
+            " content_type, reblog_of_id, created_at)"
+            " SELECT %s, %s, %s, '', '', 'text/plain', o.id, %s FROM statuses o"
+            " WHERE o.id = %s AND o.reblog_of_id IS NULL"
+            " ON CONFLICT DO NOTHING RETURNING reblog_of_id)"
+            " UPDATE statuses SET reblogs_count = reblogs_count + 1"
+            " WHERE id = (SELECT reblog_of_id FROM made)",
+            (
+                event.reblog_id,
+                event.actor,
+                visibility_of(event.actor, event.to, event.cc),
+                event.published,
+                event.object,
+            ),
+        )
+
+    @handles(reblog_events.Undo)
+    def unreblogged(self, cur: Cursor, event: reblog_events.Undo) -> None:
+        cur.execute(
+            "WITH gone AS (DELETE FROM statuses WHERE id = %s RETURNING reblog_of_id)"
+            " UPDATE statuses SET reblogs_count = greatest(reblogs_count - 1, 0)"
+            " WHERE id = (SELECT reblog_of_id FROM gone)",
+            (event.reblog_id,),
+        )
+
+    @handles(pin_events.Add)
+    def pinned(self, cur: Cursor, event: pin_events.Add) -> None:
+        cur.execute(
+            "INSERT INTO pinned_statuses (status_id, account_id, pin_id, pinned_at)"
+            " SELECT id, account_id, %s, %s FROM statuses WHERE id = %s"
+            " ON CONFLICT (status_id) DO NOTHING",
+            (event.pin_id, event.published, event.object),
+        )
+
+    @handles(pin_events.Remove)
+    def unpinned(self, cur: Cursor, event: pin_events.Remove) -> None:
+        cur.execute(
+            "DELETE FROM pinned_statuses WHERE status_id = %s AND account_id = %s",
+            (event.object, event.actor),
         )
 
     # The write side records a Like or Undo only when the favourite changes state, so each
@@ -175,7 +227,8 @@ async def public(
     shown = "s.visibility IN ('public', 'local')" if with_local else "s.visibility = 'public'"
     conditions, values, order = window.where("s.id")
     cur = await conn.execute(
-        f"{SELECT} WHERE {shown} AND {conditions} ORDER BY s.id {order} LIMIT %s",
+        f"{SELECT} WHERE {shown} AND s.reblog_of_id IS NULL AND {conditions}"
+        f" ORDER BY s.id {order} LIMIT %s",
         (*values, window.limit),
     )
     return await cur.fetchall()
@@ -185,18 +238,27 @@ async def visible(
     conn: AsyncConnection[Any], rows: list[dict[str, Any]], viewer_id: str | None
 ) -> list[dict[str, Any]]:
     """The rows ``viewer_id`` may see, in their order; one query for the whole batch.
-    The audience is whom the Create addressed: mentions added by an edit see nothing."""
+    The audience is whom the Create addressed: mentions added by an edit see nothing. A
+    reblog shows only while the viewer may see its original too."""
+    originals = await by_ids(
+        conn, sorted({r["reblog_of_id"] for r in rows if r.get("reblog_of_id")})
+    )
+    checked = [*rows, *originals.values()]
     followed: set[str] = set()
-    authors = {r["account_id"] for r in rows if needs_follow(r["visibility"])}
+    authors = {r["account_id"] for r in checked if needs_follow(r["visibility"])}
     if viewer_id is not None and authors:
         followed = await following_ids(conn, viewer_id, sorted(authors))
-    return [
-        r
-        for r in rows
-        if may_see(
+
+    def seen(r: dict[str, Any]) -> bool:
+        return may_see(
             r["visibility"], r["account_id"], r["addressed"], viewer_id, r["account_id"] in followed
         )
-    ]
+
+    def original_seen(r: dict[str, Any]) -> bool:
+        original = originals.get(r["reblog_of_id"])
+        return original is not None and seen(original)
+
+    return [r for r in rows if seen(r) and (not r.get("reblog_of_id") or original_seen(r))]
 
 
 async def accounts_named(
@@ -234,3 +296,66 @@ async def in_thread(
         (conversation_id, *values, window.limit),
     )
     return await cur.fetchall()
+
+
+async def reblogged_by(
+    conn: AsyncConnection[Any], status_id: str, window: Window, with_local: bool
+) -> list[dict[str, Any]]:
+    """Rows of (``page_id``, ``account_id``): who reblogged the status, by reblog id.
+    Followers-only self-reblogs are left out, as Mastodon leaves them out."""
+    shown = "('public', 'unlisted', 'local')" if with_local else "('public', 'unlisted')"
+    conditions, values, order = window.where("id")
+    cur = await conn.execute(
+        f"SELECT id AS page_id, account_id FROM statuses WHERE reblog_of_id = %s"
+        f" AND visibility IN {shown} AND {conditions} ORDER BY id {order} LIMIT %s",
+        (status_id, *values, window.limit),
+    )
+    return await cur.fetchall()
+
+
+async def status_marks(
+    conn: AsyncConnection[Any], viewer_id: str | None, status_ids: list[str]
+) -> tuple[set[str], dict[str, Any]]:
+    """Which of the statuses the viewer reblogged, and when each pinned one was pinned
+    (a status is only ever pinned by its author): one query for a whole page."""
+    if not status_ids:
+        return set(), {}
+    cur = await conn.execute(
+        "SELECT 'r' AS kind, reblog_of_id AS status_id, NULL::timestamptz AS at FROM statuses"
+        " WHERE account_id = %s AND reblog_of_id = ANY(%s)"
+        " UNION ALL SELECT 'p', status_id, pinned_at FROM pinned_statuses"
+        " WHERE status_id = ANY(%s)",
+        (viewer_id, status_ids, status_ids),
+    )
+    reblogged: set[str] = set()
+    pinned: dict[str, Any] = {}
+    for row in await cur.fetchall():
+        if row["kind"] == "r":
+            reblogged.add(row["status_id"])
+        else:
+            pinned[row["status_id"]] = row["at"]
+    return reblogged, pinned
+
+
+async def pinned_page(
+    conn: AsyncConnection[Any], account_id: str, window: Window
+) -> list[dict[str, Any]]:
+    """The account's pinned statuses, newest pin first; ``page_id`` is the pin's id."""
+    conditions, values, order = window.where("p.pin_id")
+    cur = await conn.execute(
+        f"SELECT p.pin_id AS page_id, s.* FROM pinned_statuses p"
+        f" JOIN LATERAL ({SELECT} WHERE s.id = p.status_id) s ON true"
+        f" WHERE p.account_id = %s AND {conditions} ORDER BY p.pin_id {order} LIMIT %s",
+        (account_id, *values, window.limit),
+    )
+    return await cur.fetchall()
+
+
+async def reblog_by(
+    conn: AsyncConnection[Any], account_id: str, status_id: str
+) -> dict[str, Any] | None:
+    """The account's reblog of the status, if it has one."""
+    cur = await conn.execute(
+        f"{SELECT} WHERE s.account_id = %s AND s.reblog_of_id = %s", (account_id, status_id)
+    )
+    return await cur.fetchone()

@@ -494,7 +494,9 @@ def render_instance(settings: Settings, figures: Figures) -> Instance:
 
 def render_instance_v2(settings: Settings, figures: Figures) -> InstanceV2:
     configuration = _configuration(settings)
-    configuration["accounts"] = AccountsConfiguration(max_pinned_statuses=0)
+    configuration["accounts"] = AccountsConfiguration(
+        max_pinned_statuses=settings.max_pinned_statuses
+    )
     return InstanceV2(
         domain=settings.domain,
         title=settings.instance_name,

@@ -2,6 +2,7 @@
 
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -123,6 +124,9 @@ class StatusContext:
     bookmarks: dict[str, str | None] = field(default_factory=dict)  # the viewer's: folder
     participations: dict[str, str] = field(default_factory=dict)  # the viewer's, by thread
     polls: dict[str, Poll] = field(default_factory=dict)  # by status id, for the viewer
+    viewer_id: str | None = None
+    reblogged: set[str] = field(default_factory=set)  # by the viewer
+    pinned: dict[str, datetime] = field(default_factory=dict)  # by their authors: since when
     _rendered: dict[str, Account] = field(default_factory=dict)
 
     def account(self, account_id: str) -> Account:
@@ -209,10 +213,11 @@ def render_status(
         reblogs_count=row["reblogs_count"],
         favourites_count=row["favourites_count"],
         favourited=row["id"] in ctx.favourited,
-        reblogged=False,
+        reblogged=row["id"] in ctx.reblogged,
         muted=False,
         bookmarked=row["id"] in ctx.bookmarks,
-        pinned=False,
+        # Mastodon tells only the author; Pleroma's pinned_at below tells everyone.
+        pinned=ctx.viewer_id == row["account_id"] and row["id"] in ctx.pinned,
         media_attachments=[],
         mentions=mentions,
         tags=[Tag(name=t, url=tag_url(settings, t)) for t in row["tags"]],
@@ -232,7 +237,7 @@ def render_status(
             thread_muted=False,
             emoji_reactions=[],
             parent_visible=row["in_reply_to_id"] in ctx.visible_parents,
-            pinned_at=None,
+            pinned_at=iso(ctx.pinned[row["id"]]) if row["id"] in ctx.pinned else None,
             quotes_count=row.get("quotes_count", 0),
             event=None,
             non_anonymous=False,
@@ -241,5 +246,58 @@ def render_status(
             quote_id=quote_id,
             quote_url=f"{settings.base_url}/notice/{quote_id}" if quote_id else None,
             quote_visible=quoted is not None,
+        ),
+    )
+
+
+def render_reblog(row: dict[str, Any], original: Status, ctx: StatusContext) -> Status:
+    """A reblog wraps its original: its own id, time, author and audience, nothing of its
+    own to say, and the viewer's marks of the original (as Mastodon and Pleroma show)."""
+    settings = ctx.settings
+    return msgspec.structs.replace(
+        original,
+        id=row["id"],
+        uri=f"{settings.base_url}/objects/{row['id']}",
+        url=f"{settings.base_url}/notice/{row['id']}",
+        created_at=iso(row["created_at"]),
+        edited_at=None,  # a reblog itself is never edited
+        account=ctx.account(row["account_id"]),
+        content="",
+        text=None,
+        visibility=row["visibility"],
+        sensitive=False,
+        spoiler_text="",
+        language=None,
+        in_reply_to_id=None,
+        in_reply_to_account_id=None,
+        reblog=original,
+        replies_count=0,
+        reblogs_count=0,
+        favourites_count=0,
+        pinned=False,
+        media_attachments=[],
+        mentions=[],
+        tags=[],
+        emojis=[],
+        card=None,
+        poll=None,
+        application=None,
+        quote=None,
+        pleroma=msgspec.structs.replace(
+            original.pleroma,
+            conversation_id=None,
+            in_reply_to_account_acct=None,
+            content={"text/plain": ""},
+            spoiler_text={"text/plain": ""},
+            expires_at=None,
+            emoji_reactions=[],
+            parent_visible=False,
+            pinned_at=None,
+            quotes_count=0,
+            event=None,
+            quote=None,
+            quote_id=None,
+            quote_url=None,
+            quote_visible=False,
         ),
     )

@@ -14,7 +14,12 @@ import tidings.api.mastodon.compose as compose
 from tidings.api.auth import Viewer, rate_limited, scope
 from tidings.api.entities.scheduled_status import ScheduledStatus
 from tidings.api.entities.status import Status as StatusEntity
-from tidings.api.entities.status import StatusContext, mentioned_ids, render_status
+from tidings.api.entities.status import (
+    StatusContext,
+    mentioned_ids,
+    render_reblog,
+    render_status,
+)
 from tidings.api.errors import ApiError, not_found
 from tidings.api.formatting import CONTENT_TYPES, PLAIN, format_status, mentioned_usernames
 from tidings.api.idempotency import once
@@ -25,6 +30,7 @@ from tidings.api.services import Services
 from tidings.api.settings import Settings
 from tidings.domain.ids import is_flake, new_id
 from tidings.domain.oauth.aggregates import grants
+from tidings.domain.reblogs.commands import UnreblogStatus
 from tidings.domain.statuses.commands import DeleteStatus, PollDraft, PostStatus
 from tidings.projections import accounts, conversations, interactions, statuses
 
@@ -106,12 +112,21 @@ async def render_page(
     *,
     with_source: bool = False,
 ) -> list[StatusEntity]:
-    """Renders rows the viewer may see: a few batch queries per page, none per status.
-    Quoted statuses come along one level deep, as Pleroma nests them."""
-    quote_ids = [r["quote_id"] for r in rows if r.get("quote_id")]
+    """Renders rows the viewer may see (``statuses.visible`` has checked a reblog's
+    original too): a few batch queries per page, none per status. A reblog nests its
+    original, rendered like any other status; quoted statuses come along one level deep,
+    as Pleroma nests them."""
+    originals = await statuses.by_ids(
+        conn, [r["reblog_of_id"] for r in rows if r.get("reblog_of_id")]
+    )
+    rows = [r for r in rows if not r.get("reblog_of_id") or r["reblog_of_id"] in originals]
+    proper = list(
+        {r["id"]: r for r in (*originals.values(), *rows) if not r.get("reblog_of_id")}.values()
+    )
+    quote_ids = [r["quote_id"] for r in proper if r.get("quote_id")]
     quote_rows = list((await statuses.by_ids(conn, quote_ids)).values())
     shown_quotes = await statuses.visible(conn, quote_rows, viewer_id)
-    everything = [*rows, *shown_quotes]
+    everything = [*proper, *shown_quotes]
     parent_ids = [r["in_reply_to_id"] for r in everything if r["in_reply_to_id"]]
     parents = list((await statuses.by_ids(conn, parent_ids)).values())
     visible_parents = {p["id"] for p in await statuses.visible(conn, parents, viewer_id)}
@@ -120,16 +135,16 @@ async def render_page(
         for r in everything
         for a in (r["account_id"], r["in_reply_to_account_id"], *mentioned_ids(r))
         if a is not None
-    }
+    } | {r["account_id"] for r in rows}
+    everything_ids = [r["id"] for r in everything]
     favourited: set[str] = set()
     bookmarks: dict[str, str | None] = {}
     participations: dict[str, str] = {}
     if viewer_id is not None:
-        favourited, bookmarks = await interactions.viewer_marks(
-            conn, viewer_id, [r["id"] for r in everything]
-        )
+        favourited, bookmarks = await interactions.viewer_marks(conn, viewer_id, everything_ids)
         threads = {r["conversation_id"] for r in everything if r["conversation_id"]}
         participations = await conversations.ids_for(conn, viewer_id, sorted(threads))
+    reblogged, pinned = await statuses.status_marks(conn, viewer_id, everything_ids)
     ctx = StatusContext(
         settings=settings,
         accounts=await accounts.by_ids(conn, sorted(account_ids)),
@@ -138,18 +153,31 @@ async def render_page(
         favourited=favourited,
         bookmarks=bookmarks,
         participations=participations,
-        polls=await rendered_polls(conn, rows, viewer_id),
+        polls=await rendered_polls(conn, proper, viewer_id),
+        viewer_id=viewer_id,
+        reblogged=reblogged,
+        pinned=pinned,
     )
     ctx.quoted = {
         q["id"]: render_status(q, ctx, nested=True)
         for q in shown_quotes
         if q["account_id"] in ctx.accounts
     }
-    return [
-        render_status(r, ctx, with_source=with_source)
-        for r in rows
+    asked = {r["id"] for r in rows}  # a nested original never carries its source text
+    rendered = {
+        r["id"]: render_status(r, ctx, with_source=with_source and r["id"] in asked)
+        for r in proper
         if r["account_id"] in ctx.accounts
-    ]
+    }
+    page: list[StatusEntity] = []
+    for r in rows:
+        if r["account_id"] not in ctx.accounts:
+            continue
+        if not r.get("reblog_of_id"):
+            page.append(rendered[r["id"]])
+        elif r["reblog_of_id"] in rendered:
+            page.append(render_reblog(r, rendered[r["reblog_of_id"]], ctx))
+    return page
 
 
 async def visible_status(
@@ -307,13 +335,20 @@ class StatusesController(Controller):
         redraft. 404 for what the user may not see, 403 for someone else's status."""
         async with svc.pool.connection() as conn:
             row = await visible_status(conn, status_id, user.user_id)
-        await svc.execute(
-            DeleteStatus(
-                status_id=row["id"],
-                account_id=user.user_id,
-                as_admin=user.is_admin or user.is_moderator,  # Pleroma lets staff delete
+        if row["reblog_of_id"]:  # deleting a reblog takes it back, as on Mastodon
+            if row["account_id"] != user.user_id:
+                raise ApiError(403, "This action is not allowed")
+            await svc.execute(
+                UnreblogStatus(account_id=user.user_id, status_id=row["reblog_of_id"])
             )
-        )
+        else:
+            await svc.execute(
+                DeleteStatus(
+                    status_id=row["id"],
+                    account_id=user.user_id,
+                    as_admin=user.is_admin or user.is_moderator,  # Pleroma lets staff delete
+                )
+            )
         async with svc.pool.connection() as conn:
             rendered = await render_page(conn, [row], user.user_id, svc.settings, with_source=True)
         if not rendered:
@@ -433,6 +468,7 @@ async def _preview(svc: Services, command: PostStatus) -> StatusEntity:
         "replies_count": 0,
         "reblogs_count": 0,
         "favourites_count": 0,
+        "reblog_of_id": None,
         "created_at": datetime.now(UTC),
         "edited_at": None,
     }

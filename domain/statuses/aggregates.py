@@ -53,7 +53,7 @@ class Status(Aggregate):
     def __init__(self, stream: UUID) -> None:
         super().__init__(stream)
         self.author = ""
-        self.visibility = ""
+        self.visibility = ""  # from the addressing, which is never encrypted
         self.deleted = False
         self.expires_at: datetime | None = None
         self.note: events.Note | None = None
