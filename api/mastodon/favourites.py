@@ -70,8 +70,9 @@ async def _mark(svc: Services, status_id: str, user: Viewer, command: Mark) -> S
     """Marks (or unmarks) a status the viewer may see and answers it as they now see it."""
     async with svc.pool.connection() as conn:
         row = await visible_status(conn, status_id, user.user_id)
-    await svc.execute(command(account_id=user.user_id, status_id=row["id"]))
-    return await _answer(svc, row["id"], user.user_id)
+    target = row["reblog_of_id"] or row["id"]  # a reblog's id marks its original, as Mastodon
+    await svc.execute(command(account_id=user.user_id, status_id=target))
+    return await _answer(svc, target, user.user_id)
 
 
 class FavouritesController(Controller):

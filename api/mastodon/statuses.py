@@ -375,9 +375,13 @@ async def _compose(
         parent = None
         if payload.in_reply_to_id:
             parent = await visible_status(conn, payload.in_reply_to_id, author_id)
+            if parent["reblog_of_id"]:  # a reply to a reblog answers its original
+                parent = await visible_status(conn, parent["reblog_of_id"], author_id)
         quoted = None
         if payload.quote_id:
             quoted = await visible_status(conn, payload.quote_id, author_id)
+            if quoted["reblog_of_id"]:  # and quoting one quotes its original
+                quoted = await visible_status(conn, quoted["reblog_of_id"], author_id)
             compose.check_quotable(quoted, author_id)
         known = await statuses.accounts_named(conn, mentioned_usernames(text, settings.domain))
         addressed = None

@@ -332,3 +332,24 @@ def test_mastodon_py_reblogs_lists_rebloggers_and_unreblogs(live_server: str) ->
     undone = apis["bob"].status_unreblog(original.id)
     assert undone.id == original.id and undone.reblogged is False
     assert apis["alice"].status_reblogged_by(original.id) == []
+
+
+def test_a_reblogs_id_stands_for_its_original_when_favourited_or_replied_to(
+    client: Client,
+) -> None:
+    alice, bob, carol = client.register("alice"), client.register("bob"), client.register("carol")
+    status_id = post(client, alice, "the original")["id"]
+    boosted = reblog(client, bob, status_id)["id"]
+    liked = act(client, carol, boosted, "favourite")
+    assert (liked["id"], liked["favourited"], liked["favourites_count"]) == (status_id, True, 1)
+    marked = act(client, carol, boosted, "bookmark")
+    assert (marked["id"], marked["bookmarked"]) == (status_id, True)
+    reply = post(client, carol, "agreed", in_reply_to_id=boosted)
+    assert (reply["in_reply_to_id"], reply["in_reply_to_account_id"]) == (status_id, alice.id)
+    # The reblog shows the viewer's marks of its original.
+    shown = client.get(f"/api/v1/statuses/{boosted}", headers=carol.auth).json()
+    assert (shown["favourited"], shown["bookmarked"], shown["reblog"]["replies_count"]) == (
+        True,
+        True,
+        1,
+    )
