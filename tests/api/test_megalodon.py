@@ -44,4 +44,8 @@ def test_megalodon_pleroma_mode_statuses_and_timelines(live_server: str, node: s
         "deleteStatus",
         "editStatus",
         "votePoll",
+        "reblogStatus",
+        "getStatusRebloggedBy",
+        "unreblogStatus",
+        "unpinStatus",
     } <= passed, done.stdout
