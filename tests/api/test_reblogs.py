@@ -152,6 +152,7 @@ def test_unreblogging_takes_the_reblog_out_of_every_home_and_count(
     deleted = client.delete(f"/api/v1/statuses/{again}", headers=bob.auth)
     assert deleted.status_code == 200, deleted.text
     assert deleted.json()["reblog"]["id"] == status_id
+    assert deleted.json()["reblog"]["text"] is None  # alice's source is hers alone
     assert client.get(f"/api/v1/statuses/{status_id}").json()["reblogs_count"] == 0
     assert timeline(client, "home", carol) == [] and statuses_count(client, bob) == 0
     assert client.get(f"/api/v1/statuses/{status_id}").status_code == 200
