@@ -335,7 +335,7 @@ def test_mastodon_py_reblogs_lists_rebloggers_and_unreblogs(live_server: str) ->
     assert apis["alice"].status_reblogged_by(original.id) == []
 
 
-def test_a_reblogs_id_stands_for_its_original_when_favourited_or_replied_to(
+def test_a_reblogs_id_stands_for_its_original_when_marked_replied_to_or_quoted(
     client: Client,
 ) -> None:
     alice, bob, carol = client.register("alice"), client.register("bob"), client.register("carol")
@@ -347,6 +347,8 @@ def test_a_reblogs_id_stands_for_its_original_when_favourited_or_replied_to(
     assert (marked["id"], marked["bookmarked"]) == (status_id, True)
     reply = post(client, carol, "agreed", in_reply_to_id=boosted)
     assert (reply["in_reply_to_id"], reply["in_reply_to_account_id"]) == (status_id, alice.id)
+    quote = post(client, carol, "quoting", quote_id=boosted)
+    assert quote["pleroma"]["quote_id"] == status_id
     # The reblog shows the viewer's marks of its original.
     shown = client.get(f"/api/v1/statuses/{boosted}", headers=carol.auth).json()
     assert (shown["favourited"], shown["bookmarked"], shown["reblog"]["replies_count"]) == (
