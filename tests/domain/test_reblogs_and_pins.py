@@ -32,6 +32,7 @@ def test_a_reblog_is_addressed_as_a_post_of_its_visibility_with_the_author_in_cc
     [
         ("bob", "direct", "public", Forbidden),
         ("alice", "direct", "public", Forbidden),
+        ("bob", "list", "public", Forbidden),  # Pleroma's list posts are for members alone
         ("bob", "private", "public", Forbidden),
         ("bob", "public", "direct", Invalid),
     ],
