@@ -3,6 +3,7 @@ limit, shown as pinned to the author alone, and left behind when a status is del
 
 import dataclasses
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import psycopg
@@ -11,7 +12,7 @@ from litestar.testing import TestClient
 
 from tests.api.test_favourites import act
 from tests.api.test_statuses import post, scoped_auth
-from tests.helpers import Client, User, event_count
+from tests.helpers import Client, User, event_count, eventually
 from tidings.api.settings import Settings
 from tidings.domain.application import Tidings
 from tidings.domain.ids import flake_at
@@ -19,15 +20,17 @@ from tidings.domain.pins.aggregates import pins_stream
 from tidings.projections import statuses
 from tidings.projections.rebuild import verify
 from tidings.workers.app import build_app
+from tidings.workers.jobs import Clock
 
 LIMIT = 3
 
 
 @pytest.fixture
-def client(settings: Settings) -> Iterator[Client]:
+def client(settings: Settings, clock: Clock) -> Iterator[Client]:
     """The app with a small pin limit, so reaching it takes few posts."""
     limited = dataclasses.replace(settings, max_pinned_statuses=LIMIT)
-    with TestClient(app=build_app(limited), base_url="http://testserver.local") as test_client:
+    app = build_app(limited, clock=clock)
+    with TestClient(app=app, base_url="http://testserver.local") as test_client:
         yield Client(test_client)
 
 
@@ -133,6 +136,24 @@ def test_a_deleted_status_leaves_the_pins_and_frees_its_place(
     ).fetchone() == (0,)
     with psycopg.connect(database, autocommit=True) as conn:
         assert set(verify(conn, store, "statuses").values()) == {0}
+
+
+def test_an_expired_status_leaves_the_pins_too(
+    client: Client, clock: Clock, store: Tidings
+) -> None:
+    alice = client.register("alice")
+    short = post(client, alice, "for an hour", expires_in="3600")["id"]
+    kept = post(client, alice, "for good")["id"]
+    pin(client, alice, short)
+    pin(client, alice, kept)
+    clock.advance(timedelta(hours=2))
+    eventually(lambda: client.get(f"/api/v1/statuses/{short}").status_code == 404)
+    assert pinned_ids(client, alice) == [kept]
+    assert [type(e).__name__ for e in store.stream_events(pins_stream(alice.id))] == [
+        "Add",
+        "Add",
+        "Remove",
+    ]
 
 
 def test_only_ones_own_statuses_are_pinned_and_never_direct_ones_nor_reblogs(
