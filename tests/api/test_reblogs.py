@@ -356,3 +356,23 @@ def test_a_reblogs_id_stands_for_its_original_when_marked_replied_to_or_quoted(
         True,
         1,
     )
+
+
+def test_a_reblog_shows_its_original_as_edited_and_cannot_itself_be_edited(
+    client: Client, db: psycopg.Connection[Any]
+) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    status_id = post(client, alice, "first draft")["id"]
+    boosted = reblog(client, bob, status_id)["id"]
+    edited = client.put(
+        f"/api/v1/statuses/{status_id}", headers=alice.auth, data={"status": "second draft"}
+    )
+    assert edited.status_code == 200, edited.text
+    shown = client.get(f"/api/v1/statuses/{boosted}").json()
+    assert shown["edited_at"] is None and shown["content"] == ""
+    assert shown["reblog"]["edited_at"] is not None
+    assert "second draft" in shown["reblog"]["content"]
+    before = event_count(db)
+    refused = client.put(f"/api/v1/statuses/{boosted}", headers=bob.auth, data={"status": "x"})
+    assert refused.status_code == 404 and "error" in refused.json()
+    assert event_count(db) == before
