@@ -46,6 +46,8 @@ from tidings.domain.scheduled.aggregates import ScheduledStatus
 from tidings.domain.statuses import commands as status_commands
 from tidings.domain.statuses import events as status_events
 from tidings.domain.statuses.aggregates import Status, new_question
+from tidings.domain.thread_mutes import commands as thread_mute_commands
+from tidings.domain.thread_mutes.aggregates import ThreadMute, thread_mute_stream
 
 A = TypeVar("A", bound=Aggregate)
 Handler = Callable[["Tidings", Any], Sequence[Aggregate]]
@@ -566,6 +568,22 @@ def _delete_conversation(
     participation = _participation(app, cmd.participation_id)
     participation.delete(cmd.account_id, cmd.conversation_id)
     return [participation]
+def _mute_conversation(app: Tidings, cmd: thread_mute_commands.MuteConversation) -> list[Aggregate]:
+    _live_status(app, cmd.status_id)
+    stream = thread_mute_stream(cmd.account_id, cmd.conversation_id)
+    mute = app.load(ThreadMute, stream) or ThreadMute(stream)
+    mute.mute(cmd.account_id, cmd.conversation_id, cmd.status_id, cmd.expires_at, utcnow())
+    return [mute]
+
+
+def _unmute_conversation(
+    app: Tidings, cmd: thread_mute_commands.UnmuteConversation
+) -> list[Aggregate]:
+    mute = app.load(ThreadMute, thread_mute_stream(cmd.account_id, cmd.conversation_id))
+    if mute is None:
+        return []
+    mute.unmute(cmd.account_id, cmd.conversation_id, utcnow())
+    return [mute]
 
 
 class _Plain(Aggregate):
@@ -610,4 +628,6 @@ HANDLERS: dict[type, Handler] = {
     list_commands.DeleteList: _delete_list,
     list_commands.AddListMembers: _add_list_members,
     list_commands.RemoveListMembers: _remove_list_members,
+    thread_mute_commands.MuteConversation: _mute_conversation,
+    thread_mute_commands.UnmuteConversation: _unmute_conversation,
 }

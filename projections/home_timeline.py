@@ -145,15 +145,20 @@ class HomeTimeline(Projection):
 
 
 async def page(
-    conn: AsyncConnection[Any], owner_id: str, window: Window, exclude: list[str]
+    conn: AsyncConnection[Any],
+    owner_id: str,
+    window: Window,
+    exclude: list[str],
+    extra: tuple[str, list[Any]] = ("TRUE", []),
 ) -> list[dict[str, Any]]:
     """One range scan of the owner's rows, joined to the statuses they point at;
-    ``exclude`` lists visibilities left out (Pleroma's ``exclude_visibilities``)."""
+    ``exclude`` lists visibilities left out (Pleroma's ``exclude_visibilities``), ``extra``
+    is a further condition on ``s`` (the reader's filters)."""
     conditions, values, order = window.where("h.status_id")
     cur = await conn.execute(
         f"{SELECT} JOIN home_timeline h ON h.status_id = s.id"
-        f" WHERE h.owner_id = %s AND {conditions} AND s.visibility <> ALL(%s)"
+        f" WHERE h.owner_id = %s AND {conditions} AND s.visibility <> ALL(%s) AND {extra[0]}"
         f" ORDER BY h.status_id {order} LIMIT %s",
-        (owner_id, *values, exclude, window.limit),
+        (owner_id, *values, exclude, *extra[1], window.limit),
     )
     return await cur.fetchall()

@@ -176,7 +176,11 @@ async def members(conn: AsyncConnection[Any], list_id: str, window: Window) -> l
 
 
 async def page(
-    conn: AsyncConnection[Any], list_id: str, window: Window, exclude: list[str]
+    conn: AsyncConnection[Any],
+    list_id: str,
+    window: Window,
+    exclude: list[str],
+    extra: tuple[str, list[Any]] = ("TRUE", []),
 ) -> list[dict[str, Any]]:
     """One range scan of the list's rows, joined to the statuses they point at. Replies
     to others follow the list's policy: ``followed`` keeps replies to accounts the owner
@@ -190,7 +194,7 @@ async def page(
         "   WHERE f.follower_id = l.owner_id AND f.followed_id = t.reply_to_account_id))"
         "  OR (l.replies_policy = 'list' AND EXISTS (SELECT FROM list_members m"
         "   WHERE m.list_id = l.id AND m.account_id = t.reply_to_account_id)))"
-        f" ORDER BY t.status_id {order} LIMIT %s",
-        (list_id, *values, exclude, window.limit),
+        f" AND {extra[0]} ORDER BY t.status_id {order} LIMIT %s",
+        (list_id, *values, exclude, *extra[1], window.limit),
     )
     return await cur.fetchall()

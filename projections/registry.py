@@ -11,6 +11,7 @@ from tidings.projections.oauth import OAuth
 from tidings.projections.relationships import Relationships
 from tidings.projections.scheduled_statuses import ScheduledStatuses
 from tidings.projections.statuses import Statuses
+from tidings.projections.thread_mutes import ThreadMutes
 from tidings.projections.tracking import Projection
 
 PROJECTIONS: tuple[type[Projection], ...] = (
@@ -25,6 +26,7 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     Jobs,
     ScheduledStatuses,
     Conversations,
+    ThreadMutes,
 )
 BY_NAME: dict[str, type[Projection]] = {p.name: p for p in PROJECTIONS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

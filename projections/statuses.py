@@ -5,17 +5,19 @@ from typing import Any, Protocol
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from tidings.domain.addressing import recipients, visibility_of
+from tidings.domain.addressing import VISIBILITIES, recipients, visibility_of
 from tidings.domain.ids import flake_of
 from tidings.domain.interactions import events as interaction_events
 from tidings.domain.pins import events as pin_events
 from tidings.domain.polls import events as poll_events
 from tidings.domain.reblogs import events as reblog_events
 from tidings.domain.statuses import events
-from tidings.domain.statuses.visibility import may_see, needs_follow
+from tidings.domain.statuses.visibility import counts_as_reply, may_see, needs_follow
 from tidings.projections import polls, status_edits
 from tidings.projections.relationships import following_ids
 from tidings.projections.tracking import Cursor, Projection, handles
+
+COUNTED = tuple(v for v in VISIBILITIES if counts_as_reply(v))
 
 
 class Statuses(Projection):
@@ -27,6 +29,7 @@ class Statuses(Projection):
         if note is None:  # the author was forgotten before this page was replayed
             return
         status_id = flake_of(event.originator_id)
+        visibility = visibility_of(event.actor, event.to, event.cc)
         cur.execute(
             "INSERT INTO statuses (id, account_id, visibility, content, source, content_type,"
             " spoiler_text, sensitive, language, in_reply_to_id, in_reply_to_account_id,"
@@ -37,7 +40,7 @@ class Statuses(Projection):
             (
                 status_id,
                 event.actor,
-                visibility_of(event.actor, event.to, event.cc),
+                visibility,
                 note.content,
                 note.source,
                 note.content_type,
@@ -57,6 +60,7 @@ class Statuses(Projection):
                 note.expires_at,
             ),
         )
+        inserted = cur.rowcount  # a replayed Create must not count its reply twice
         if note.quote:
             cur.execute(
                 "UPDATE statuses SET quotes_count = quotes_count + 1 WHERE id = %s",
@@ -64,7 +68,7 @@ class Statuses(Projection):
             )
         if note.poll is not None:
             polls.record_question(cur, status_id, note.poll)
-        if note.in_reply_to:
+        if note.in_reply_to and counts_as_reply(visibility) and inserted:
             cur.execute(
                 "UPDATE statuses SET replies_count = replies_count + 1 WHERE id = %s",
                 (note.in_reply_to,),
@@ -85,14 +89,15 @@ class Statuses(Projection):
         status_edits.forget(cur, status_id)
         cur.execute(
             "WITH gone AS (DELETE FROM statuses WHERE id = %s"
-            " RETURNING in_reply_to_id, quote_id)"
+            " RETURNING in_reply_to_id, quote_id, visibility)"
             " UPDATE statuses SET"
-            " replies_count = CASE WHEN id = (SELECT in_reply_to_id FROM gone)"
-            " THEN greatest(replies_count - 1, 0) ELSE replies_count END,"
+            " replies_count = CASE WHEN id = (SELECT in_reply_to_id FROM gone"
+            "  WHERE visibility = ANY(%s)) THEN greatest(replies_count - 1, 0)"
+            " ELSE replies_count END,"
             " quotes_count = CASE WHEN id = (SELECT quote_id FROM gone)"
             " THEN greatest(quotes_count - 1, 0) ELSE quotes_count END"
             " WHERE id IN (SELECT in_reply_to_id FROM gone UNION SELECT quote_id FROM gone)",
-            (status_id,),
+            (status_id, list(COUNTED)),
         )
         # Its reblogs go with it; its pin left in the same commit (a Remove), this is a net.
         cur.execute("DELETE FROM statuses WHERE reblog_of_id = %s", (status_id,))
@@ -220,16 +225,20 @@ async def descendants(
 
 
 async def public(
-    conn: AsyncConnection[Any], window: Window, with_local: bool
+    conn: AsyncConnection[Any],
+    window: Window,
+    with_local: bool,
+    extra: tuple[str, list[Any]] = ("TRUE", []),
 ) -> list[dict[str, Any]]:
     """Public posts, and local-only ones for signed-in readers. The visibility test is
-    written out, not a parameter, so the planner can use the matching partial index."""
+    written out, not a parameter, so the planner can use the matching partial index;
+    ``extra`` is a further condition on ``s`` (the reader's filters)."""
     shown = "s.visibility IN ('public', 'local')" if with_local else "s.visibility = 'public'"
     conditions, values, order = window.where("s.id")
     cur = await conn.execute(
-        f"{SELECT} WHERE {shown} AND s.reblog_of_id IS NULL AND {conditions}"
+        f"{SELECT} WHERE {shown} AND s.reblog_of_id IS NULL AND {conditions} AND {extra[0]}"
         f" ORDER BY s.id {order} LIMIT %s",
-        (*values, window.limit),
+        (*values, *extra[1], window.limit),
     )
     return await cur.fetchall()
 

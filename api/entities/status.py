@@ -127,6 +127,7 @@ class StatusContext:
     viewer_id: str | None = None
     reblogged: set[str] = field(default_factory=set)  # by the viewer
     pinned: dict[str, datetime] = field(default_factory=dict)  # by their authors: since when
+    muted_threads: set[str] = field(default_factory=set)  # conversations the viewer muted
     _rendered: dict[str, Account] = field(default_factory=dict)
 
     def account(self, account_id: str) -> Account:
@@ -214,7 +215,7 @@ def render_status(
         favourites_count=row["favourites_count"],
         favourited=row["id"] in ctx.favourited,
         reblogged=row["id"] in ctx.reblogged,
-        muted=False,
+        muted=row["conversation_id"] in ctx.muted_threads,  # no account mutes exist yet
         bookmarked=row["id"] in ctx.bookmarks,
         # Mastodon tells only the author; Pleroma's pinned_at below tells everyone.
         pinned=ctx.viewer_id == row["account_id"] and row["id"] in ctx.pinned,
@@ -234,7 +235,7 @@ def render_status(
             content={"text/plain": source},
             spoiler_text={"text/plain": row["spoiler_text"]},
             expires_at=iso(row["expires_at"]) if row.get("expires_at") else None,
-            thread_muted=False,
+            thread_muted=row["conversation_id"] in ctx.muted_threads,
             emoji_reactions=[],
             parent_visible=row["in_reply_to_id"] in ctx.visible_parents,
             pinned_at=iso(ctx.pinned[row["id"]]) if row["id"] in ctx.pinned else None,

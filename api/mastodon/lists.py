@@ -15,7 +15,7 @@ from tidings.api.entities.list import List, render_list
 from tidings.api.entities.status import Status
 from tidings.api.errors import ApiError, not_found
 from tidings.api.mastodon.statuses import render_page
-from tidings.api.mastodon.timelines import TimelineIn
+from tidings.api.mastodon.timelines import TimelineIn, nothing_matches
 from tidings.api.pagination import Page, link_header
 from tidings.api.params import params
 from tidings.api.services import Services
@@ -251,11 +251,13 @@ class ListTimelineController(Controller):
     ) -> Response[list[Status]]:
         payload = await params(request, TimelineIn)
         page = payload.bounded()
+        filters = payload.filters(user.user_id)
         async with svc.pool.connection() as conn:
             await _own_list(conn, list_id, user.user_id)
-            if payload.remote or payload.only_media:  # every status is local, none has media
+            if nothing_matches(payload):
                 return Response([])
-            rows = await lists_model.page(conn, list_id, page, payload.excluded())
+            # The filters' condition carries exclude_visibilities too.
+            rows = await lists_model.page(conn, list_id, page, [], filters.condition())
             rows = await statuses.visible(conn, page.newest_first(rows), user.user_id)
             rendered = await render_page(conn, rows, user.user_id, svc.settings)
         return Response(rendered, headers=link_header(request, [s.id for s in rendered]))

@@ -32,7 +32,7 @@ from tidings.domain.ids import is_flake, new_id
 from tidings.domain.oauth.aggregates import grants
 from tidings.domain.reblogs.commands import UnreblogStatus
 from tidings.domain.statuses.commands import DeleteStatus, PollDraft, PostStatus
-from tidings.projections import accounts, conversations, interactions, statuses
+from tidings.projections import accounts, conversations, interactions, statuses, thread_mutes
 
 MAX_IDS = 100  # per GET /api/v1/statuses, as Mastodon and Pleroma allow
 MIN_EXPIRES_IN = 3600  # Pleroma's shortest lifetime for an expiring status, in seconds
@@ -140,10 +140,12 @@ async def render_page(
     favourited: set[str] = set()
     bookmarks: dict[str, str | None] = {}
     participations: dict[str, str] = {}
+    muted: set[str] = set()
     if viewer_id is not None:
         favourited, bookmarks = await interactions.viewer_marks(conn, viewer_id, everything_ids)
         threads = {r["conversation_id"] for r in everything if r["conversation_id"]}
         participations = await conversations.ids_for(conn, viewer_id, sorted(threads))
+        muted = await thread_mutes.muted_conversations(conn, viewer_id, sorted(threads))
     reblogged, pinned = await statuses.status_marks(conn, viewer_id, everything_ids)
     ctx = StatusContext(
         settings=settings,
@@ -157,6 +159,7 @@ async def render_page(
         viewer_id=viewer_id,
         reblogged=reblogged,
         pinned=pinned,
+        muted_threads=muted,
     )
     ctx.quoted = {
         q["id"]: render_status(q, ctx, nested=True)

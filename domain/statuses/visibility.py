@@ -27,3 +27,10 @@ def may_see(
 def needs_follow(visibility: str) -> bool:
     """Whether deciding needs to know if the viewer follows the author."""
     return visibility == "private"
+
+
+def counts_as_reply(visibility: str) -> bool:
+    """Whether a reply adds to its parent's ``replies_count``: Mastodon and Pleroma count
+    only replies addressed to the public (Pleroma's local-only public included), so the
+    count never tells anyone that a private or direct reply exists."""
+    return visibility in ("public", "unlisted", "local")
