@@ -4,6 +4,7 @@ from typing import Any
 
 from litestar import Router
 
+from tidings.api.mastodon.account_statuses import AccountStatusesController
 from tidings.api.mastodon.accounts import AccountsController, LegacyRegistrationController
 from tidings.api.mastodon.conversations import (
     ConversationsController,
@@ -21,9 +22,12 @@ from tidings.api.mastodon.pins import PinsController
 from tidings.api.mastodon.polls import PollsController
 from tidings.api.mastodon.reblogs import ReblogsController
 from tidings.api.mastodon.scheduled_statuses import ScheduledStatusesController
+from tidings.api.mastodon.search import SearchController
 from tidings.api.mastodon.statuses import StatusesController
+from tidings.api.mastodon.thread_mutes import ThreadMutesController
 from tidings.api.mastodon.timelines import TimelinesController
 from tidings.api.oauth import AppsController, OAuthController
+from tidings.api.pleroma.account_favourites import AccountFavouritesController
 from tidings.api.pleroma.emoji import EmojiFilesController, PleromaEmojiController
 from tidings.api.pleroma.frontend import FrontendController
 from tidings.api.pleroma.instance import HealthController, NodeInfoController
@@ -46,6 +50,10 @@ ROUTES: list[Any] = [
     ListsController,
     AccountListsController,
     ListTimelineController,
+    AccountStatusesController,
+    ThreadMutesController,
+    SearchController,
+    AccountFavouritesController,
     InstanceController,
     NotImplementedController,
     NodeInfoController,
