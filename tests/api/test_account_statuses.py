@@ -149,9 +149,7 @@ def test_search_finds_accounts_statuses_and_hashtags_the_reader_may_see(client: 
     assert [t["name"] for t in search(client, bob, q="hid")["hashtags"]] == ["hidden"]
     people = search(client, q="ali", type="accounts")
     assert [a["id"] for a in people["accounts"]] == [alice.id] and people["statuses"] == []
-    assert [a["id"] for a in search(client, bob, q="a", following="true")["accounts"]] == [
-        alice.id
-    ]
+    assert [a["id"] for a in search(client, bob, q="a", following="true")["accounts"]] == [alice.id]
 
 
 def test_bad_searches_are_refused(client: Client, db: psycopg.Connection[Any]) -> None:

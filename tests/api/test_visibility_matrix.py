@@ -1,0 +1,242 @@
+"""Who sees what, everywhere a status can show: every visibility against every kind of
+reader, in every endpoint. The expectations come from ``sees`` below, a restatement of
+Mastodon's and Pleroma's documented audiences, never from the code under test.
+
+An endpoint is one ``Row``: how to tell whether the status shows there, and (when the
+endpoint narrows what it shows) what it should show. Blocks do not exist yet, so there
+is no "blocked" reader.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api.test_statuses import follow, post
+from tests.helpers import Client, User
+
+VISIBILITIES = ("public", "unlisted", "private", "direct", "local")
+READERS = ("author", "follower", "mentioned", "stranger", "visitor")
+SIGNED_IN = READERS[:-1]
+WORD = "zebrafish"  # only the statuses under test carry it, for search
+TAG = "matrix"
+
+
+def sees(visibility: str, reader: str) -> bool:
+    """The oracle. The author and every mentioned account see any post; public and
+    unlisted posts are for everyone; local-only ones for anyone signed in here; private
+    ones for followers; direct ones for no one else."""
+    if reader in ("author", "mentioned") or visibility in ("public", "unlisted"):
+        return True
+    if reader == "visitor":
+        return False
+    return visibility == "local" or (visibility == "private" and reader == "follower")
+
+
+def counted(visibility: str) -> bool:
+    """Replies that add to a parent's replies_count: only those addressed to the public."""
+    return visibility in ("public", "unlisted", "local")
+
+
+@dataclass
+class World:
+    """The author's post of each visibility (mentioning the mentioned reader, tagged and
+    worded for search), each a reply to a public parent and with a public reply of its
+    own; the follower follows the author and lists them; the author favourited every post
+    and shows their favourites."""
+
+    client: Client
+    users: dict[str, User]
+    parent: dict[str, str]
+    status: dict[str, str]
+    child: dict[str, str]
+    list_id: str
+
+    def get(self, reader: str, path: str, **query: Any) -> httpx.Response:
+        return self.client.get(path, headers=self.auth(reader), params=query)
+
+    def auth(self, reader: str) -> dict[str, str]:
+        return self.users[reader].auth if reader in self.users else {}
+
+    def ids(self, reader: str, path: str, **query: Any) -> list[str]:
+        response = self.get(reader, path, limit=40, **query)
+        assert response.status_code == 200, (path, response.text)
+        return [s["id"] for s in response.json()]
+
+    def found(self, response: httpx.Response) -> bool:
+        """200 or 404 (the same for missing and hidden); anything else is a bug."""
+        assert response.status_code in (200, 404), response.text
+        return response.status_code == 200
+
+    def acted(self, reader: str, path: str) -> bool:
+        return self.found(self.client.post(path, headers=self.auth(reader)))
+
+
+def build(client: Client) -> World:
+    users = {r: client.register(r) for r in ("author", "follower", "mentioned", "stranger")}
+    author = users["author"]
+    follow(client, users["follower"], author)
+    listed = client.post("/api/v1/lists", headers=users["follower"].auth, data={"title": "l"})
+    list_id = listed.json()["id"]
+    added = client.post(
+        f"/api/v1/lists/{list_id}/accounts",
+        headers=users["follower"].auth,
+        data={"account_ids[]": author.id},
+    )
+    assert added.status_code == 200, added.text
+    shown = client.patch(
+        "/api/v1/accounts/update_credentials", headers=author.auth, data={"hide_favorites": "0"}
+    )
+    assert shown.status_code == 200, shown.text
+    parent, status, child = {}, {}, {}
+    for v in VISIBILITIES:
+        parent[v] = post(client, author, f"parent of the {v} one")["id"]
+        status[v] = post(
+            client,
+            author,
+            f"@mentioned {WORD} #{TAG} {v}",
+            visibility=v,
+            in_reply_to_id=parent[v],
+        )["id"]
+        child[v] = post(client, author, "a public reply", in_reply_to_id=status[v])["id"]
+        liked = client.post(f"/api/v1/statuses/{status[v]}/favourite", headers=author.auth)
+        assert liked.status_code == 200, liked.text
+    return World(client, users, parent, status, child, list_id)
+
+
+Probe = Callable[[World, str, str], bool]
+Expect = Callable[[str, str], bool]
+
+
+@dataclass
+class Row:
+    name: str
+    shows: Probe  # does the (visibility's) status show to the reader here?
+    expect: Expect = sees
+    readers: tuple[str, ...] = READERS
+
+
+def _in(path: str, **query: Any) -> Probe:
+    """A list endpoint: the status shows if its id is in the answer."""
+    return lambda w, r, v: w.status[v] in w.ids(r, path.format(w=w, v=v), **query)
+
+
+def _public(v: str, reader: str) -> bool:
+    return v == "public" or (v == "local" and reader != "visitor")
+
+
+def _favourite_then(listing: str, action: str) -> Probe:
+    def probe(w: World, reader: str, v: str) -> bool:
+        w.acted(reader, f"/api/v1/statuses/{w.status[v]}/{action}")
+        return w.status[v] in w.ids(reader, listing)
+
+    return probe
+
+
+def _search(w: World, reader: str, v: str) -> bool:
+    response = w.get(reader, "/api/v2/search", q=WORD, type="statuses", limit=40)
+    assert response.status_code == 200, response.text
+    return w.status[v] in [s["id"] for s in response.json()["statuses"]]
+
+
+def _context(of: str, side: str) -> Probe:
+    def probe(w: World, reader: str, v: str) -> bool:
+        around = getattr(w, of)[v]
+        response = w.get(reader, f"/api/v1/statuses/{around}/context")
+        assert response.status_code == 200, response.text
+        return w.status[v] in [s["id"] for s in response.json()[side]]
+
+    return probe
+
+
+def _replies_count(w: World, reader: str, v: str) -> bool:
+    response = w.get(reader, f"/api/v1/statuses/{w.parent[v]}")
+    assert response.status_code == 200, response.text
+    count: int = response.json()["replies_count"]
+    assert count in (0, 1)
+    return count == 1
+
+
+ROWS = [
+    Row("show", lambda w, r, v: w.found(w.get(r, f"/api/v1/statuses/{w.status[v]}"))),
+    Row(
+        "statuses by ids",
+        lambda w, r, v: (
+            w.status[v]
+            in [
+                s["id"]
+                for s in w.get(r, "/api/v1/statuses", **{"ids[]": list(w.status.values())}).json()
+            ]
+        ),
+    ),
+    Row("context of the public parent", _context("parent", "descendants")),
+    Row("context of a public reply", _context("child", "ancestors")),
+    Row(
+        "home",
+        _in("/api/v1/timelines/home"),
+        lambda v, r: sees(v, r) and r != "stranger",  # strangers follow no one
+        SIGNED_IN,
+    ),
+    Row("public", _in("/api/v1/timelines/public"), _public),
+    Row("public local", _in("/api/v1/timelines/public", local="true"), _public),
+    Row("tag", _in(f"/api/v1/timelines/tag/{TAG}"), _public),
+    Row(
+        "direct",
+        _in("/api/v1/timelines/direct"),
+        lambda v, r: v == "direct" and sees(v, r),
+        SIGNED_IN,
+    ),
+    Row(
+        "list of the follower",
+        _in("/api/v1/timelines/list/{w.list_id}"),
+        lambda v, r: sees(v, r) and v != "direct",  # a list never holds direct posts
+        ("follower",),
+    ),
+    Row("account statuses", _in("/api/v1/accounts/{w.users[author].id}/statuses")),
+    Row(
+        "favourite",
+        lambda w, r, v: w.acted(r, f"/api/v1/statuses/{w.status[v]}/favourite"),
+        readers=SIGNED_IN,
+    ),
+    Row("own favourites", _favourite_then("/api/v1/favourites", "favourite"), readers=SIGNED_IN),
+    Row("own bookmarks", _favourite_then("/api/v1/bookmarks", "bookmark"), readers=SIGNED_IN),
+    Row("the author's favourites", _in("/api/v1/pleroma/accounts/{w.users[author].id}/favourites")),
+    Row(
+        "favourited_by",
+        lambda w, r, v: w.found(w.get(r, f"/api/v1/statuses/{w.status[v]}/favourited_by")),
+    ),
+    Row(
+        "mute the thread",
+        lambda w, r, v: w.acted(r, f"/api/v1/statuses/{w.status[v]}/mute"),
+        readers=SIGNED_IN,
+    ),
+    Row("search", _search),
+    Row("replies_count of the parent", _replies_count, lambda v, r: counted(v)),
+]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+def test_each_reader_sees_exactly_their_share(client: Client, row: Row) -> None:
+    world = build(client)
+    wrong = [
+        (visibility, reader, f"expected {expected}")
+        for visibility in VISIBILITIES
+        for reader in row.readers
+        if (expected := row.expect(visibility, reader)) != row.shows(world, reader, visibility)
+    ]
+    assert wrong == []
+
+
+def test_the_oracle_agrees_with_the_documented_audiences() -> None:
+    """The oracle itself, spelled out once as a table, so a slip in it cannot hide."""
+    table = {
+        "public": "author follower mentioned stranger visitor",
+        "unlisted": "author follower mentioned stranger visitor",
+        "local": "author follower mentioned stranger",
+        "private": "author follower mentioned",
+        "direct": "author mentioned",
+    }
+    for visibility, readers in table.items():
+        assert [r for r in READERS if sees(visibility, r)] == readers.split()
