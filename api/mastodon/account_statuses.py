@@ -24,6 +24,7 @@ class AccountStatusesIn(TimelineIn, kw_only=True):
     exclude_replies: bool = False
     exclude_reblogs: bool = False  # no status can be a reblog yet: nothing to leave out
     pinned: bool = False  # no status can be pinned yet: the pinned list is empty
+    exclude_direct: bool = False  # Mastodon.py's: the same as exclude_visibilities[]=direct
     tagged: str | None = None
 
 
@@ -45,6 +46,8 @@ class AccountStatusesController(Controller):
         page = payload.bounded()
         filters = payload.filters(viewer_id)
         filters.exclude_replies = payload.exclude_replies
+        if payload.exclude_direct:
+            filters.exclude.append("direct")
         if payload.tagged is not None:
             filters.tagged = payload.tagged.strip().removeprefix("#").lower()
         async with svc.pool.connection() as conn:
