@@ -18,7 +18,7 @@ from tidings.api.params import params
 from tidings.api.services import Services
 from tidings.domain.ids import is_flake
 from tidings.domain.oauth.aggregates import grants
-from tidings.projections import accounts
+from tidings.projections import accounts, statuses
 from tidings.projections import search as searching
 
 TYPES = ("accounts", "statuses", "hashtags")
@@ -91,6 +91,8 @@ class SearchController(Controller):
                             conn, query, viewer_id, page, payload.offset, author
                         )
                     )
+                    # The one rule again over the page: the SQL above only chose what to fetch.
+                    rows = await statuses.visible(conn, rows, viewer_id)
                 found.statuses = await render_page(conn, rows, viewer_id, svc.settings)
             if "hashtags" in wanted:
                 prefix = query.removeprefix("#").lower()

@@ -28,9 +28,24 @@ def test_muting_a_reply_hides_the_whole_thread_from_every_timeline_of_the_reader
     alice, bob, carol = client.register("alice"), client.register("bob"), client.register("carol")
     follow(client, bob, alice)
     follow(client, carol, alice)
+    lists = {}
+    for reader in (bob, carol):
+        made = client.post("/api/v1/lists", headers=reader.auth, data={"title": "friends"})
+        lists[reader.id] = made.json()["id"]
+        added = client.post(
+            f"/api/v1/lists/{made.json()['id']}/accounts",
+            headers=reader.auth,
+            data={"account_ids[]": alice.id},
+        )
+        assert added.status_code == 200, added.text
     root = post(client, alice, "a thread #talk")["id"]
     reply = post(client, alice, "more #talk", in_reply_to_id=root)["id"]
     other = post(client, alice, "another #talk")["id"]
+    whisper = post(client, alice, "@bob @carol psst", visibility="direct")["id"]
+    mute(client, bob, whisper)
+    assert ids(client, "/api/v1/timelines/direct", bob) == []
+    assert ids(client, "/api/v1/timelines/direct", bob, with_muted="1") == [whisper]
+    assert ids(client, "/api/v1/timelines/direct", carol) == [whisper]
     muted = mute(client, bob, reply)
     assert (muted["muted"], muted["pleroma"]["thread_muted"]) == (True, True)
     before = event_count(db)
@@ -40,11 +55,14 @@ def test_muting_a_reply_hides_the_whole_thread_from_every_timeline_of_the_reader
         "/api/v1/timelines/home",
         "/api/v1/timelines/public",
         "/api/v1/timelines/tag/talk",
+        "/api/v1/timelines/list/{list}",
         f"/api/v1/accounts/{alice.id}/statuses",
     ):
-        assert ids(client, path, bob) == [other], path
-        assert ids(client, path, bob, with_muted="true") == [other, reply, root], path
-        assert ids(client, path, carol) == [other, reply, root], path
+        query = {"exclude_visibilities[]": "direct"}
+        for_bob, for_carol = (path.format(list=lists[u.id]) for u in (bob, carol))
+        assert ids(client, for_bob, bob, **query) == [other], path
+        assert ids(client, for_bob, bob, with_muted="true", **query) == [other, reply, root]
+        assert ids(client, for_carol, carol, **query) == [other, reply, root], path
     # Only the reader who muted sees it muted, in every rendering.
     assert client.get(f"/api/v1/statuses/{root}", headers=bob.auth).json()["muted"] is True
     assert client.get(f"/api/v1/statuses/{root}", headers=carol.auth).json()["muted"] is False

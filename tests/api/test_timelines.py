@@ -94,9 +94,9 @@ def test_tag_timeline_matches_any_case_and_any_all_none(client: Client) -> None:
     assert hidden not in timeline(client, "tag/cats", alice) and quiet not in timeline(
         client, "tag/cats", alice
     )
-    assert timeline(client, "tag/cats", **{"any[]": "dogs"}) == [dogs, both, cats]
-    assert timeline(client, "tag/cats", **{"all[]": "Dogs"}) == [both]
-    assert timeline(client, "tag/cats", **{"none[]": "dogs"}) == [cats]
+    assert timeline(client, "tag/cats", None, **{"any[]": "dogs"}) == [dogs, both, cats]
+    assert timeline(client, "tag/cats", None, **{"all[]": "Dogs"}) == [both]
+    assert timeline(client, "tag/cats", None, **{"none[]": "dogs"}) == [cats]
     assert timeline(client, "tag/cats", only_media="true") == []
     assert timeline(client, "tag/cats", local="true") == [both, cats]
     assert timeline(client, "tag/nothing") == []

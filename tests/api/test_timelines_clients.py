@@ -65,7 +65,7 @@ def test_mastodon_py_pages_tag_and_account_timelines_mutes_and_searches(
     assert _ids(found.statuses) == posted[::-1]
     paged = bob.search_v2("number", result_type="statuses", limit=2)
     assert _ids(paged.statuses) == [posted[4], posted[3]]
-    further = bob.fetch_next(paged)
+    further: Any = bob.fetch_next(paged)  # a SearchV2 again, typed as a page of anything
     assert _ids(further.statuses) == [posted[2], posted[1]]
     assert _ids(bob.search_v2("number", result_type="statuses", offset=4).statuses) == [posted[0]]
     everything = alice.search_v2("counting")

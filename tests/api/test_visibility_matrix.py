@@ -240,3 +240,22 @@ def test_the_oracle_agrees_with_the_documented_audiences() -> None:
     }
     for visibility, readers in table.items():
         assert [r for r in READERS if sees(visibility, r)] == readers.split()
+
+
+def test_deleting_a_reply_takes_back_only_what_it_counted(client: Client) -> None:
+    author = client.register("author")
+    parent = post(client, author, "parent")["id"]
+    public = post(client, author, "public reply", in_reply_to_id=parent)["id"]
+    direct = post(client, author, "direct reply", in_reply_to_id=parent, visibility="direct")
+    private = post(client, author, "private", in_reply_to_id=parent, visibility="private")
+
+    def count() -> int:
+        shown: int = client.get(f"/api/v1/statuses/{parent}").json()["replies_count"]
+        return shown
+
+    assert count() == 1
+    for reply in (direct["id"], private["id"]):
+        assert client.delete(f"/api/v1/statuses/{reply}", headers=author.auth).status_code == 200
+        assert count() == 1
+    assert client.delete(f"/api/v1/statuses/{public}", headers=author.auth).status_code == 200
+    assert count() == 0
