@@ -48,4 +48,8 @@ def test_megalodon_pleroma_mode_statuses_and_timelines(live_server: str, node: s
         "getStatusRebloggedBy",
         "unreblogStatus",
         "unpinStatus",
+        "getAccountStatuses",
+        "muteStatus",
+        "unmuteStatus",
+        "getTagTimeline",
     } <= passed, done.stdout
