@@ -1,6 +1,7 @@
 """An account's statuses, as each reader may see them: visitors the public and unlisted
 ones, followers the private ones too, mentioned accounts the ones that mention them."""
 
+from dataclasses import replace
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -44,12 +45,13 @@ class AccountStatusesController(Controller):
         viewer_id = reader(viewer)
         payload = await params(request, AccountStatusesIn)
         page = payload.bounded()
-        filters = payload.filters(viewer_id)
-        filters.exclude_replies = payload.exclude_replies
+        filters = replace(
+            payload.filters(viewer_id),
+            exclude_replies=payload.exclude_replies,
+            tagged=payload.tagged.strip().removeprefix("#").lower() if payload.tagged else None,
+        )
         if payload.exclude_direct:
-            filters.exclude.append("direct")
-        if payload.tagged is not None:
-            filters.tagged = payload.tagged.strip().removeprefix("#").lower()
+            filters.exclude = [*filters.exclude, "direct"]
         async with svc.pool.connection() as conn:
             author = await _account_row(conn, account_ref)
             if payload.pinned or payload.only_media or payload.remote:
