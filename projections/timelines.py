@@ -3,16 +3,17 @@ the filters every timeline shares. Each page is one indexed query; the visibilit
 derived from the one rule in ``domain/statuses/visibility.py``, never written anew."""
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from psycopg import AsyncConnection
 
-from tidings.domain.addressing import VISIBILITIES
+from tidings.domain.addressing import Visibility
 from tidings.domain.statuses.visibility import may_see
 from tidings.projections.statuses import SELECT, Window
 from tidings.projections.thread_mutes import MUTED_THREAD
 
 Condition = tuple[str, list[Any]]
+ALL_VISIBILITIES: tuple[str, ...] = get_args(Visibility)  # "list" included
 EVERYTHING: Condition = ("TRUE", [])
 _OTHER = "\x00other"  # an author no account id can equal: "someone else"
 
@@ -48,7 +49,7 @@ class Filters:
             # ``following``, at someone they follow), as Pleroma's restrict_replies.
             reply = (
                 "(s.in_reply_to_id IS NULL OR s.account_id = %s"
-                " OR s.in_reply_to_account_id = %s OR %s = ANY(s.mentions)"
+                " OR s.in_reply_to_account_id = %s OR %s = ANY(s.addressed)"
             )
             values += [viewer, viewer, viewer]
             if self.reply_visibility == "following":
@@ -61,21 +62,21 @@ class Filters:
         return " AND ".join(parts) or "TRUE", values
 
 
-def _open(author: str, mentions: list[str], viewer: str | None, follows: bool) -> list[str]:
-    return [v for v in VISIBILITIES if may_see(v, author, mentions, viewer, follows)]
+def _open(author: str, addressed: list[str], viewer: str | None, follows: bool) -> list[str]:
+    return [v for v in ALL_VISIBILITIES if may_see(v, author, addressed, viewer, follows)]
 
 
 def visible_to(viewer_id: str | None) -> Condition:
     """Statuses ``viewer_id`` may see, as SQL, for queries across many authors (search):
-    each case of the rule (a stranger's, a followed author's, one's own, one mentioning
-    the viewer) with the visibilities the rule opens in it."""
+    each case of the rule (a stranger's, a followed author's, one's own, one addressed
+    to the viewer) with the visibilities the rule opens in it."""
     anyone = _open(_OTHER, [], viewer_id, False)
     if viewer_id is None:
         return "s.visibility = ANY(%s)", [anyone]
     return (
         "(s.visibility = ANY(%s)"
         " OR (s.account_id = %s AND s.visibility = ANY(%s))"
-        " OR (%s = ANY(s.mentions) AND s.visibility = ANY(%s))"
+        " OR (%s = ANY(s.addressed) AND s.visibility = ANY(%s))"
         " OR (s.visibility = ANY(%s) AND s.account_id IN"
         " (SELECT followed_id FROM follows WHERE follower_id = %s)))",
         [
@@ -92,12 +93,12 @@ def visible_to(viewer_id: str | None) -> Condition:
 
 def visible_from(author_id: str, viewer_id: str | None, follows_author: bool) -> Condition:
     """Statuses of one author that ``viewer_id`` may see: the visibilities the rule opens
-    to them, and more where a status mentions them."""
+    to them, and more where a status is addressed to them."""
     allowed = _open(author_id, [], viewer_id, follows_author)
     if viewer_id is None:
         return "s.visibility = ANY(%s)", [allowed]
     return (
-        "(s.visibility = ANY(%s) OR (%s = ANY(s.mentions) AND s.visibility = ANY(%s)))",
+        "(s.visibility = ANY(%s) OR (%s = ANY(s.addressed) AND s.visibility = ANY(%s)))",
         [allowed, viewer_id, _open(author_id, [viewer_id], viewer_id, follows_author)],
     )
 
@@ -129,14 +130,14 @@ async def direct(
     conn: AsyncConnection[Any], viewer_id: str, window: Window, filters: Condition = EVERYTHING
 ) -> list[dict[str, Any]]:
     """Direct statuses the viewer wrote or is addressed by: two index lookups (by author,
-    and in the mentions index), merged in one statement."""
+    and in the index of whom they address), merged in one statement."""
     conditions, values, order = window.where("s.id")
     extra, extra_values = filters
     cur = await conn.execute(
         f"{SELECT} WHERE s.visibility = 'direct' AND s.id IN ("
         " SELECT id FROM statuses WHERE visibility = 'direct' AND account_id = %s"
         " UNION SELECT id FROM statuses WHERE visibility = 'direct'"
-        " AND mentions @> ARRAY[%s]::text[])"
+        " AND addressed @> ARRAY[%s]::text[])"
         f" AND {conditions} AND {extra} ORDER BY s.id {order} LIMIT %s",
         (viewer_id, viewer_id, *values, *extra_values, window.limit),
     )

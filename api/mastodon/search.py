@@ -10,8 +10,9 @@ from psycopg import AsyncConnection
 
 from tidings.api.auth import Viewer
 from tidings.api.entities.account import Account, render_account
-from tidings.api.entities.status import Status, tag_url
+from tidings.api.entities.status import Status
 from tidings.api.errors import ApiError
+from tidings.api.formatting import tag_url
 from tidings.api.mastodon.statuses import render_page
 from tidings.api.pagination import Page
 from tidings.api.params import params

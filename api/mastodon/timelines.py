@@ -13,13 +13,10 @@ from tidings.api.mastodon.statuses import reader, render_page
 from tidings.api.pagination import Page, link_header
 from tidings.api.params import params
 from tidings.api.services import Services
-from tidings.domain.addressing import VISIBILITIES
 from tidings.projections import home_timeline, statuses
 from tidings.projections import timelines as queries
-from tidings.projections.timelines import Filters
+from tidings.projections.timelines import ALL_VISIBILITIES, Filters
 
-# Pleroma's VisibilityScope also names ``list``, which no status here can have.
-_SCOPES = (*VISIBILITIES, "list")
 REPLY_VISIBILITIES = ("following", "self")
 
 
@@ -45,9 +42,9 @@ class TimelineIn(Page, kw_only=True):
     def excluded(self) -> list[str]:
         given = _listed(self.exclude_visibilities)
         for value in given:
-            if value not in _SCOPES:
+            if value not in ALL_VISIBILITIES:  # Pleroma's VisibilityScope, ``list`` included
                 raise _invalid_enum(value)
-        return [v for v in given if v in VISIBILITIES]
+        return given
 
     def filters(self, viewer_id: str | None, *, replies: bool = False) -> Filters:
         """``replies``: whether ``reply_visibility`` applies (home and public, as Pleroma)."""

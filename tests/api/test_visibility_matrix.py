@@ -2,9 +2,10 @@
 reader, in every endpoint. The expectations come from ``sees`` below, a restatement of
 Mastodon's and Pleroma's documented audiences, never from the code under test.
 
-An endpoint is one ``Row``: how to tell whether the status shows there, and (when the
-endpoint narrows what it shows) what it should show. Blocks do not exist yet, so there
-is no "blocked" reader.
+A list post (Pleroma's ``list:<id>``) is addressed to the author's list, whose one member
+is the ``member`` reader. An endpoint is one ``Row``: how to tell whether the status shows
+there, and (when the endpoint narrows what it shows) what it should show. Blocks do not
+exist yet, so there is no "blocked" reader.
 """
 
 from collections.abc import Callable
@@ -14,11 +15,12 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.api.test_lists import add, make_list
 from tests.api.test_statuses import follow, post
 from tests.helpers import Client, User
 
-VISIBILITIES = ("public", "unlisted", "private", "direct", "local")
-READERS = ("author", "follower", "mentioned", "stranger", "visitor")
+VISIBILITIES = ("public", "unlisted", "private", "direct", "local", "list")
+READERS = ("author", "follower", "mentioned", "member", "stranger", "visitor")
 SIGNED_IN = READERS[:-1]
 WORD = "zebrafish"  # only the statuses under test carry it, for search
 TAG = "matrix"
@@ -27,25 +29,29 @@ TAG = "matrix"
 def sees(visibility: str, reader: str) -> bool:
     """The oracle. The author and every mentioned account see any post; public and
     unlisted posts are for everyone; local-only ones for anyone signed in here; private
-    ones for followers; direct ones for no one else."""
+    ones for followers; list posts for the list's members; direct ones for no one else."""
     if reader in ("author", "mentioned") or visibility in ("public", "unlisted"):
         return True
+    if visibility == "list":
+        return reader == "member"
     if reader == "visitor":
         return False
     return visibility == "local" or (visibility == "private" and reader == "follower")
 
 
 def counted(visibility: str) -> bool:
-    """Replies that add to a parent's replies_count: only those addressed to the public."""
+    """Replies that add to a parent's replies_count: only those addressed to the public
+    (local-only included, as Pleroma)."""
     return visibility in ("public", "unlisted", "local")
 
 
 @dataclass
 class World:
     """The author's post of each visibility (mentioning the mentioned reader, tagged and
-    worded for search), each a reply to a public parent and with a public reply of its
-    own; the follower follows the author and lists them; the author favourited every post
-    and shows their favourites."""
+    worded for search), each a reply to a public parent that it also quotes, and with a
+    public reply of its own; the follower follows the author and lists them; the author
+    follows the member and lists them; the author favourited every post and shows their
+    favourites."""
 
     client: Client
     users: dict[str, User]
@@ -75,9 +81,12 @@ class World:
 
 
 def build(client: Client) -> World:
-    users = {r: client.register(r) for r in ("author", "follower", "mentioned", "stranger")}
+    users = {r: client.register(r) for r in SIGNED_IN}
     author = users["author"]
     follow(client, users["follower"], author)
+    follow(client, author, users["member"])
+    members = make_list(client, author, "members")
+    add(client, author, members["id"], users["member"])
     listed = client.post("/api/v1/lists", headers=users["follower"].auth, data={"title": "l"})
     list_id = listed.json()["id"]
     added = client.post(
@@ -97,8 +106,9 @@ def build(client: Client) -> World:
             client,
             author,
             f"@mentioned {WORD} #{TAG} {v}",
-            visibility=v,
+            visibility=f"list:{members['id']}" if v == "list" else v,
             in_reply_to_id=parent[v],
+            quote_id=parent[v],
         )["id"]
         child[v] = post(client, author, "a public reply", in_reply_to_id=status[v])["id"]
         liked = client.post(f"/api/v1/statuses/{status[v]}/favourite", headers=author.auth)
@@ -119,7 +129,8 @@ class Row:
 
 
 def _in(path: str, **query: Any) -> Probe:
-    """A list endpoint: the status shows if its id is in the answer."""
+    """A list endpoint: the status shows if its id is in the answer. ``path`` may name
+    the world's fields (``{w.list_id}``); a field per visibility needs a probe of its own."""
     return lambda w, r, v: w.status[v] in w.ids(r, path.format(w=w, v=v), **query)
 
 
@@ -151,6 +162,18 @@ def _context(of: str, side: str) -> Probe:
     return probe
 
 
+def _quote(w: World, reader: str, v: str) -> bool:
+    """Quoting answers 404 for what the reader may not see (and 422 for what they see but
+    may not quote): the status shows if the answer is not a 404."""
+    response = w.client.post(
+        "/api/v1/statuses",
+        headers=w.auth(reader),
+        data={"status": "quoting", "quote_id": w.status[v]},
+    )
+    assert response.status_code in (200, 404, 422), response.text
+    return response.status_code != 404
+
+
 def _replies_count(w: World, reader: str, v: str) -> bool:
     response = w.get(reader, f"/api/v1/statuses/{w.parent[v]}")
     assert response.status_code == 200, response.text
@@ -176,7 +199,9 @@ ROWS = [
     Row(
         "home",
         _in("/api/v1/timelines/home"),
-        lambda v, r: sees(v, r) and r != "stranger",  # strangers follow no one
+        # Homes hold what the reader follows or is addressed by; strangers have neither,
+        # and the member follows no one (only the list post addresses them).
+        lambda v, r: sees(v, r) and r != "stranger" and (r != "member" or v == "list"),
         SIGNED_IN,
     ),
     Row("public", _in("/api/v1/timelines/public"), _public),
@@ -191,7 +216,8 @@ ROWS = [
     Row(
         "list of the follower",
         _in("/api/v1/timelines/list/{w.list_id}"),
-        lambda v, r: sees(v, r) and v != "direct",  # a list never holds direct posts
+        # A list never holds direct posts, nor posts to another list.
+        lambda v, r: sees(v, r) and v not in ("direct", "list"),
         ("follower",),
     ),
     Row("account statuses", _in("/api/v1/accounts/{w.users[author].id}/statuses")),
@@ -213,6 +239,11 @@ ROWS = [
         readers=SIGNED_IN,
     ),
     Row("search", _search),
+    Row(
+        "quotes of the parent",
+        lambda w, r, v: w.status[v] in w.ids(r, f"/api/v1/pleroma/statuses/{w.parent[v]}/quotes"),
+    ),
+    Row("quote it", _quote, readers=SIGNED_IN),
     Row("replies_count of the parent", _replies_count, lambda v, r: counted(v)),
 ]
 
@@ -232,11 +263,12 @@ def test_each_reader_sees_exactly_their_share(client: Client, row: Row) -> None:
 def test_the_oracle_agrees_with_the_documented_audiences() -> None:
     """The oracle itself, spelled out once as a table, so a slip in it cannot hide."""
     table = {
-        "public": "author follower mentioned stranger visitor",
-        "unlisted": "author follower mentioned stranger visitor",
-        "local": "author follower mentioned stranger",
+        "public": "author follower mentioned member stranger visitor",
+        "unlisted": "author follower mentioned member stranger visitor",
+        "local": "author follower mentioned member stranger",
         "private": "author follower mentioned",
         "direct": "author mentioned",
+        "list": "author mentioned member",
     }
     for visibility, readers in table.items():
         assert [r for r in READERS if sees(visibility, r)] == readers.split()
