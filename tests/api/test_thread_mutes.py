@@ -113,3 +113,17 @@ def test_muting_what_the_reader_may_not_see_or_with_a_bad_expiry_is_refused(
     assert client.post(f"/api/v1/statuses/{public}/mute", headers=read_only).status_code == 403
     assert client.post(f"/api/v1/statuses/{public}/mute").status_code == 401
     assert event_count(db) == before
+
+
+def test_a_quoted_status_renders_muted_for_the_reader_who_muted_its_thread(
+    client: Client,
+) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    quoted = post(client, alice, "quote me")["id"]
+    mute(client, bob, quoted)
+    quoting = post(client, alice, "look", quote_id=quoted)["id"]
+    shown = client.get(f"/api/v1/statuses/{quoting}", headers=bob.auth).json()
+    assert shown["muted"] is False
+    assert shown["pleroma"]["quote"]["id"] == quoted
+    assert shown["pleroma"]["quote"]["muted"] is True
+    assert shown["quote"]["quoted_status"]["pleroma"]["thread_muted"] is True
