@@ -3,6 +3,7 @@
 from tidings.projections.account_stats import AccountStats
 from tidings.projections.accounts import Accounts
 from tidings.projections.conversations import Conversations
+from tidings.projections.hashtags import Hashtags
 from tidings.projections.home_timeline import HomeTimeline
 from tidings.projections.interactions import Interactions
 from tidings.projections.jobs import Jobs
@@ -27,6 +28,7 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     ScheduledStatuses,
     Conversations,
     ThreadMutes,
+    Hashtags,
 )
 BY_NAME: dict[str, type[Projection]] = {p.name: p for p in PROJECTIONS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

@@ -43,11 +43,12 @@ async def hashtags(
     conn: AsyncConnection[Any], prefix: str, viewer_id: str | None, limit: int, offset: int
 ) -> list[str]:
     """Tags starting with ``prefix`` (lowercased, as stored) on statuses the reader may
-    see, shortest first, so an exact match leads."""
+    see, shortest first, so an exact match leads: a prefix range of the tags' index."""
     pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     visible, visible_values = visible_to(viewer_id)
     cur = await conn.execute(
-        "SELECT DISTINCT t.name, length(t.name) FROM statuses s, unnest(s.tags) AS t(name)"
+        "SELECT DISTINCT t.name, length(t.name) FROM hashtag_uses t"
+        " JOIN statuses s ON s.id = t.status_id"
         f" WHERE t.name LIKE %s AND {visible} ORDER BY length(t.name), t.name"
         " LIMIT %s OFFSET %s",
         (pattern, *visible_values, limit, offset),
