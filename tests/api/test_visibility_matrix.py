@@ -48,8 +48,8 @@ def counted(visibility: str) -> bool:
 @dataclass
 class World:
     """The author's post of each visibility (mentioning the mentioned reader, tagged and
-    worded for search), each a reply to a public parent that it also quotes, and with a
-    public reply of its own; the follower follows the author and lists them; the author
+    worded for search, with a poll), each a reply to a public parent that it also quotes,
+    and with a public reply of its own; the follower follows the author and lists them; the author
     follows the member and lists them; the author favourited every post and shows their
     favourites."""
 
@@ -58,6 +58,7 @@ class World:
     parent: dict[str, str]
     status: dict[str, str]
     child: dict[str, str]
+    poll: dict[str, str]
     list_id: str
 
     def get(self, reader: str, path: str, **query: Any) -> httpx.Response:
@@ -99,21 +100,23 @@ def build(client: Client) -> World:
         "/api/v1/accounts/update_credentials", headers=author.auth, data={"hide_favorites": "0"}
     )
     assert shown.status_code == 200, shown.text
-    parent, status, child = {}, {}, {}
+    parent, status, child, poll = {}, {}, {}, {}
     for v in VISIBILITIES:
         parent[v] = post(client, author, f"parent of the {v} one")["id"]
-        status[v] = post(
+        made = post(
             client,
             author,
             f"@mentioned {WORD} #{TAG} {v}",
             visibility=f"list:{members['id']}" if v == "list" else v,
             in_reply_to_id=parent[v],
             quote_id=parent[v],
-        )["id"]
+            **{"poll[options][]": ["yes", "no"], "poll[expires_in]": "86400"},
+        )
+        status[v], poll[v] = made["id"], made["poll"]["id"]
         child[v] = post(client, author, "a public reply", in_reply_to_id=status[v])["id"]
         liked = client.post(f"/api/v1/statuses/{status[v]}/favourite", headers=author.auth)
         assert liked.status_code == 200, liked.text
-    return World(client, users, parent, status, child, list_id)
+    return World(client, users, parent, status, child, poll, list_id)
 
 
 Probe = Callable[[World, str, str], bool]
@@ -169,6 +172,16 @@ def _quote(w: World, reader: str, v: str) -> bool:
         "/api/v1/statuses",
         headers=w.auth(reader),
         data={"status": "quoting", "quote_id": w.status[v]},
+    )
+    assert response.status_code in (200, 404, 422), response.text
+    return response.status_code != 404
+
+
+def _vote(w: World, reader: str, v: str) -> bool:
+    """Voting answers 404 for a poll the reader may not see (422 for one they may see but
+    not vote in, such as their own)."""
+    response = w.client.post(
+        f"/api/v1/polls/{w.poll[v]}/votes", headers=w.auth(reader), data={"choices[]": "0"}
     )
     assert response.status_code in (200, 404, 422), response.text
     return response.status_code != 404
@@ -244,6 +257,12 @@ ROWS = [
         lambda w, r, v: w.status[v] in w.ids(r, f"/api/v1/pleroma/statuses/{w.parent[v]}/quotes"),
     ),
     Row("quote it", _quote, readers=SIGNED_IN),
+    Row("poll", lambda w, r, v: w.found(w.get(r, f"/api/v1/polls/{w.poll[v]}"))),
+    Row("vote", _vote, readers=SIGNED_IN),
+    Row(
+        "edit history",
+        lambda w, r, v: w.found(w.get(r, f"/api/v1/statuses/{w.status[v]}/history")),
+    ),
     Row("replies_count of the parent", _replies_count, lambda v, r: counted(v)),
 ]
 
