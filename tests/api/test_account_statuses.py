@@ -163,3 +163,18 @@ def test_bad_searches_are_refused(client: Client, db: psycopg.Connection[Any]) -
     assert client.get("/api/v2/search", params={"q": "x", "offset": "-1"}).status_code == 422
     assert client.get("/api/v2/search", params={"q": "x", "following": "true"}).status_code == 401
     assert event_count(db) == before
+
+
+def test_search_and_tag_timelines_follow_an_edit(client: Client) -> None:
+    alice = client.register("alice")
+    status = post(client, alice, "pumpkin #autumn")["id"]
+    edited = client.put(
+        f"/api/v1/statuses/{status}", headers=alice.auth, data={"status": "snow #winter"}
+    )
+    assert edited.status_code == 200, edited.text
+    assert [t["name"] for t in search(client, q="winter")["hashtags"]] == ["winter"]
+    assert search(client, q="autumn")["hashtags"] == []
+    assert [s["id"] for s in search(client, q="snow")["statuses"]] == [status]
+    assert search(client, q="pumpkin")["statuses"] == []
+    assert ids(client, "/api/v1/timelines/tag/winter") == [status]
+    assert ids(client, "/api/v1/timelines/tag/autumn") == []
