@@ -568,6 +568,8 @@ def _delete_conversation(
     participation = _participation(app, cmd.participation_id)
     participation.delete(cmd.account_id, cmd.conversation_id)
     return [participation]
+
+
 def _mute_conversation(app: Tidings, cmd: thread_mute_commands.MuteConversation) -> list[Aggregate]:
     _live_status(app, cmd.status_id)
     stream = thread_mute_stream(cmd.account_id, cmd.conversation_id)

@@ -28,6 +28,7 @@ class Filters:
     reply_visibility: str | None = None  # Pleroma: following | self
     tagged: str | None = None  # an account's statuses carrying this (lowercased) tag
     exclude_replies: bool = False  # replies to others; threads of one's own stay
+    exclude_reblogs: bool = False
 
     def condition(self) -> Condition:
         parts: list[str] = []
@@ -40,6 +41,8 @@ class Filters:
             values.append(self.tagged)
         if self.exclude_replies:
             parts.append("(s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)")
+        if self.exclude_reblogs:
+            parts.append("s.reblog_of_id IS NULL")
         viewer = self.viewer_id
         if viewer is not None and not self.with_muted:
             parts.append(f"NOT {MUTED_THREAD}")

@@ -23,8 +23,8 @@ from tidings.projections.relationships import following_ids
 
 class AccountStatusesIn(TimelineIn, kw_only=True):
     exclude_replies: bool = False
-    exclude_reblogs: bool = False  # no status can be a reblog yet: nothing to leave out
-    pinned: bool = False  # no status can be pinned yet: the pinned list is empty
+    exclude_reblogs: bool = False
+    pinned: bool = False  # the pinned ones alone, newest pin first, paged by pin
     exclude_direct: bool = False  # Mastodon.py's: the same as exclude_visibilities[]=direct
     tagged: str | None = None
 
@@ -48,14 +48,20 @@ class AccountStatusesController(Controller):
         filters = replace(
             payload.filters(viewer_id),
             exclude_replies=payload.exclude_replies,
+            exclude_reblogs=payload.exclude_reblogs,
             tagged=payload.tagged.strip().removeprefix("#").lower() if payload.tagged else None,
         )
         if payload.exclude_direct:
             filters.exclude = [*filters.exclude, "direct"]
         async with svc.pool.connection() as conn:
             author = await _account_row(conn, account_ref)
-            if payload.pinned or payload.only_media or payload.remote:
+            if payload.only_media or payload.remote:
                 return Response([])
+            if payload.pinned:
+                pins = page.newest_first(await statuses.pinned_page(conn, author["id"], page))
+                shown_pins = await statuses.visible(conn, pins, viewer_id)
+                rendered = await render_page(conn, shown_pins, viewer_id, svc.settings)
+                return Response(rendered, headers=link_header(request, [p["page_id"] for p in pins]))
             follows = viewer_id is not None and bool(
                 await following_ids(conn, viewer_id, [author["id"]])
             )
