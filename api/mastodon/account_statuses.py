@@ -61,7 +61,8 @@ class AccountStatusesController(Controller):
                 pins = page.newest_first(await statuses.pinned_page(conn, author["id"], page))
                 shown_pins = await statuses.visible(conn, pins, viewer_id)
                 rendered = await render_page(conn, shown_pins, viewer_id, svc.settings)
-                return Response(rendered, headers=link_header(request, [p["page_id"] for p in pins]))
+                pin_ids = [p["page_id"] for p in pins]
+                return Response(rendered, headers=link_header(request, pin_ids))
             follows = viewer_id is not None and bool(
                 await following_ids(conn, viewer_id, [author["id"]])
             )

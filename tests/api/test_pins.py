@@ -195,3 +195,31 @@ def test_only_ones_own_statuses_are_pinned_and_never_direct_ones_nor_reblogs(
     assert event_count(db) == before
     private = post(client, alice, "friends only", visibility="private")["id"]
     assert pin(client, alice, private)["pinned"] is True  # Mastodon 3.5 allows it
+
+
+def test_account_statuses_pinned_lists_pins_by_pin_and_hides_what_the_reader_may_not_see(
+    client: Client,
+) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    public = post(client, alice, "for all")["id"]
+    private = post(client, alice, "for followers", visibility="private")["id"]
+    post(client, alice, "not pinned")
+    pin(client, alice, private)
+    pin(client, alice, public)
+    url = f"/api/v1/accounts/{alice.id}/statuses?pinned=true"
+    mine = client.get(url, headers=alice.auth)
+    assert [s["id"] for s in mine.json()] == [public, private]
+    assert all(s["pinned"] for s in mine.json())
+    assert 'rel="next"' in mine.headers["link"]
+    assert [s["id"] for s in client.get(url).json()] == [public]  # a visitor
+    assert [s["id"] for s in client.get(url, headers=bob.auth).json()] == [public]
+
+
+def test_account_statuses_exclude_reblogs_keeps_the_accounts_own_posts(client: Client) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    theirs = post(client, bob, "boost me")["id"]
+    own = post(client, alice, "my own")["id"]
+    reblog = act(client, alice, theirs, "reblog")["id"]
+    url = f"/api/v1/accounts/{alice.id}/statuses"
+    assert [s["id"] for s in client.get(url).json()] == [reblog, own]
+    assert [s["id"] for s in client.get(f"{url}?exclude_reblogs=true").json()] == [own]
