@@ -187,6 +187,14 @@ def _vote(w: World, reader: str, v: str) -> bool:
     return response.status_code != 404
 
 
+def _reblog(w: World, reader: str, v: str) -> bool:
+    """Reblogging answers 404 for what the reader may not see (403 for what they see but
+    may not reblog: a direct or list post, someone else's private one)."""
+    response = w.client.post(f"/api/v1/statuses/{w.status[v]}/reblog", headers=w.auth(reader))
+    assert response.status_code in (200, 403, 404), response.text
+    return response.status_code != 404
+
+
 def _replies_count(w: World, reader: str, v: str) -> bool:
     response = w.get(reader, f"/api/v1/statuses/{w.parent[v]}")
     assert response.status_code == 200, response.text
@@ -250,6 +258,11 @@ ROWS = [
         "mute the thread",
         lambda w, r, v: w.acted(r, f"/api/v1/statuses/{w.status[v]}/mute"),
         readers=SIGNED_IN,
+    ),
+    Row("reblog it", _reblog, readers=SIGNED_IN),
+    Row(
+        "reblogged_by",
+        lambda w, r, v: w.found(w.get(r, f"/api/v1/statuses/{w.status[v]}/reblogged_by")),
     ),
     Row("search", _search),
     Row(
