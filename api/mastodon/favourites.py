@@ -10,10 +10,10 @@ from litestar.params import FromPath
 from psycopg import AsyncConnection
 
 from tidings.api.auth import Viewer, rate_limited, scope
-from tidings.api.entities.account import Account, render_account
+from tidings.api.entities.account import Account
 from tidings.api.entities.status import Status
 from tidings.api.errors import ApiError, not_found
-from tidings.api.mastodon.statuses import render_page, visible_status
+from tidings.api.mastodon.statuses import account_page, reader, render_page, visible_status
 from tidings.api.pagination import Page, link_header
 from tidings.api.params import params
 from tidings.api.services import Services
@@ -23,8 +23,7 @@ from tidings.domain.interactions.commands import (
     UnbookmarkStatus,
     UnfavouriteStatus,
 )
-from tidings.domain.oauth.aggregates import grants
-from tidings.projections import accounts, interactions, statuses
+from tidings.projections import interactions, statuses
 
 NO_FOLDERS = "Validation failed: bookmark folders are not supported yet"
 
@@ -171,19 +170,9 @@ class FavouritesController(Controller):
     ) -> Response[list[Account]]:
         """Open to visitors for a status they may see; a presented token must allow
         reading accounts (Mastodon's ``authorize_if_got_token!``)."""
-        viewer_id = None
-        if viewer is not None:
-            if not grants(viewer.scopes, "read:accounts"):
-                raise ApiError(403, "This action is outside the authorized scopes")
-            viewer_id = viewer.account_id
+        viewer_id = reader(viewer, "read:accounts")
         page = (await params(request, Page)).bounded()
         async with svc.pool.connection() as conn:
             row = await visible_status(conn, status_id, viewer_id)
             likes = page.newest_first(await interactions.favourited_by(conn, row["id"], page))
-            found = await accounts.by_ids(conn, [like["account_id"] for like in likes])
-        rendered = [
-            render_account(found[like["account_id"]], svc.settings)
-            for like in likes
-            if like["account_id"] in found
-        ]
-        return Response(rendered, headers=link_header(request, [x["page_id"] for x in likes]))
+            return await account_page(conn, request, likes, svc.settings)

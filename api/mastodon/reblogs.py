@@ -10,18 +10,17 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from tidings.api.auth import Viewer, rate_limited, scope
-from tidings.api.entities.account import Account, render_account
+from tidings.api.entities.account import Account
 from tidings.api.entities.status import Status
 from tidings.api.errors import ApiError, not_found
-from tidings.api.mastodon.statuses import render_page, visible_status
-from tidings.api.pagination import Page, link_header
+from tidings.api.mastodon.statuses import account_page, reader, render_page, visible_status
+from tidings.api.pagination import Page
 from tidings.api.params import params
 from tidings.api.services import Services
 from tidings.domain.addressing import Visibility
-from tidings.domain.oauth.aggregates import grants
 from tidings.domain.reblogs.aggregates import REBLOG_VISIBILITIES
 from tidings.domain.reblogs.commands import ReblogStatus, UnreblogStatus
-from tidings.projections import accounts, statuses
+from tidings.projections import statuses
 
 
 class ReblogIn(msgspec.Struct, kw_only=True):
@@ -97,21 +96,11 @@ class ReblogsController(Controller):
     ) -> Response[list[Account]]:
         """Open to visitors for a status they may see; a presented token must allow
         reading accounts (Mastodon's ``authorize_if_got_token!``). Paged by reblog id."""
-        viewer_id = None
-        if viewer is not None:
-            if not grants(viewer.scopes, "read:accounts"):
-                raise ApiError(403, "This action is outside the authorized scopes")
-            viewer_id = viewer.account_id
+        viewer_id = reader(viewer, "read:accounts")
         page = (await params(request, Page)).bounded(default=40, most=80)
         async with svc.pool.connection() as conn:
             target = original_id(await visible_status(conn, status_id, viewer_id))
             reblogs = page.newest_first(
                 await statuses.reblogged_by(conn, target, page, with_local=viewer_id is not None)
             )
-            found = await accounts.by_ids(conn, [r["account_id"] for r in reblogs])
-        rendered = [
-            render_account(found[r["account_id"]], svc.settings)
-            for r in reblogs
-            if r["account_id"] in found
-        ]
-        return Response(rendered, headers=link_header(request, [r["page_id"] for r in reblogs]))
+            return await account_page(conn, request, reblogs, svc.settings)

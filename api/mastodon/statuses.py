@@ -5,13 +5,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from psycopg import AsyncConnection
 
 import tidings.api.mastodon.compose as compose
 from tidings.api.auth import Viewer, rate_limited, scope
+from tidings.api.entities.account import Account, render_account
 from tidings.api.entities.scheduled_status import ScheduledStatus
 from tidings.api.entities.status import Status as StatusEntity
 from tidings.api.entities.status import (
@@ -24,6 +25,7 @@ from tidings.api.errors import ApiError, not_found
 from tidings.api.formatting import CONTENT_TYPES, PLAIN, format_status, mentioned_usernames
 from tidings.api.idempotency import once
 from tidings.api.mastodon import scheduled_statuses as scheduling
+from tidings.api.pagination import link_header
 from tidings.api.params import params
 from tidings.api.polls import poll_draft, preview_poll, refuse_poll_with_media, rendered_polls
 from tidings.api.services import Services
@@ -94,14 +96,29 @@ def _requested_ids(payload: IdsIn) -> list[str]:
     return [i for i in dict.fromkeys(given) if is_flake(i)]
 
 
-def reader(viewer: Viewer | None) -> str | None:
+def reader(viewer: Viewer | None, needed: str = "read:statuses") -> str | None:
     """The reading account, or None for a visitor. A token may be absent, but one that is
-    presented must allow reading statuses (Mastodon's ``authorize_if_got_token!``)."""
+    presented must allow ``needed`` (Mastodon's ``authorize_if_got_token!``)."""
     if viewer is None:
         return None
-    if not grants(viewer.scopes, "read:statuses"):
+    if not grants(viewer.scopes, needed):
         raise ApiError(403, "This action is outside the authorized scopes")
     return viewer.account_id
+
+
+async def account_page(
+    conn: AsyncConnection[Any],
+    request: Request[Any, Any, Any],
+    rows: list[dict[str, Any]],
+    settings: Settings,
+) -> Response[list[Account]]:
+    """Who marked a status (favourited, reblogged): rows of ``account_id`` and ``page_id``,
+    newest first, rendered as accounts with the Link header over the marks' ids."""
+    found = await accounts.by_ids(conn, [r["account_id"] for r in rows])
+    rendered = [
+        render_account(found[r["account_id"]], settings) for r in rows if r["account_id"] in found
+    ]
+    return Response(rendered, headers=link_header(request, [r["page_id"] for r in rows]))
 
 
 async def render_page(
