@@ -2,6 +2,7 @@
 
 from tidings.projections.account_stats import AccountStats
 from tidings.projections.accounts import Accounts
+from tidings.projections.blocks import Blocks
 from tidings.projections.conversations import Conversations
 from tidings.projections.hashtags import Hashtags
 from tidings.projections.home_timeline import HomeTimeline
@@ -20,6 +21,7 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     OAuth,
     Statuses,
     Relationships,
+    Blocks,
     AccountStats,
     HomeTimeline,
     Interactions,
