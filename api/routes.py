@@ -30,6 +30,7 @@ from tidings.api.oauth import AppsController, OAuthController
 from tidings.api.pleroma.account_favourites import AccountFavouritesController
 from tidings.api.pleroma.emoji import EmojiFilesController, PleromaEmojiController
 from tidings.api.pleroma.frontend import FrontendController
+from tidings.api.pleroma.imports import ImportsController
 from tidings.api.pleroma.instance import HealthController, NodeInfoController
 from tidings.api.pleroma.quotes import QuotesController
 
@@ -64,4 +65,5 @@ ROUTES: list[Any] = [
     QuotesController,
     ConversationsController,
     PleromaConversationsController,
+    ImportsController,
 ]

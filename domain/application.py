@@ -23,6 +23,8 @@ from tidings.domain.events import Event, utcnow
 from tidings.domain.graph import commands as graph_commands
 from tidings.domain.graph.aggregates import FollowEdge, follow_stream
 from tidings.domain.ids import flake_of, stream_id
+from tidings.domain.imports import commands as import_commands
+from tidings.domain.imports.aggregates import Import
 from tidings.domain.interactions import commands as interaction_commands
 from tidings.domain.interactions.aggregates import (
     Bookmark,
@@ -588,6 +590,20 @@ def _unmute_conversation(
     return [mute]
 
 
+def _request_import(app: Tidings, cmd: import_commands.RequestImport) -> list[Aggregate]:
+    imported = Import(stream_id(cmd.import_id))
+    imported.request(cmd.account_id, cmd.kind, cmd.entries)
+    return [imported]
+
+
+def _complete_import(app: Tidings, cmd: import_commands.CompleteImport) -> list[Aggregate]:
+    imported = app.load(Import, stream_id(cmd.import_id))
+    if imported is None:
+        return []
+    imported.complete(cmd.imported, cmd.skipped)
+    return [imported]
+
+
 class _Plain(Aggregate):
     """A stream with no rules beyond its own existence (an app registration)."""
 
@@ -632,4 +648,6 @@ HANDLERS: dict[type, Handler] = {
     list_commands.RemoveListMembers: _remove_list_members,
     thread_mute_commands.MuteConversation: _mute_conversation,
     thread_mute_commands.UnmuteConversation: _unmute_conversation,
+    import_commands.RequestImport: _request_import,
+    import_commands.CompleteImport: _complete_import,
 }

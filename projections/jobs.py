@@ -11,12 +11,14 @@ import msgspec
 from psycopg import Connection
 
 from tidings.domain.ids import flake_of
+from tidings.domain.imports import events as import_events
 from tidings.domain.scheduled import events as scheduled_events
 from tidings.domain.statuses import events as status_events
 from tidings.projections.tracking import Cursor, Projection, handles
 
 EXPIRE_STATUS = "expire_status"
 PUBLISH_SCHEDULED = "publish_scheduled"
+RUN_IMPORT = "run_import"
 
 
 def expire_key(status_id: str) -> str:
@@ -25,6 +27,10 @@ def expire_key(status_id: str) -> str:
 
 def publish_key(scheduled_id: str) -> str:
     return f"{PUBLISH_SCHEDULED}:{scheduled_id}"
+
+
+def import_key(import_id: str) -> str:
+    return f"{RUN_IMPORT}:{import_id}"
 
 
 _UPSERT = (
@@ -93,6 +99,19 @@ class Jobs(Projection):
     @handles(scheduled_events.SchedulePublished)
     def published(self, cur: Cursor, event: scheduled_events.SchedulePublished) -> None:
         self._done(cur, publish_key(flake_of(event.originator_id)))
+
+    @handles(import_events.ImportRequested)
+    def import_requested(self, cur: Cursor, event: import_events.ImportRequested) -> None:
+        """Due at once. The row names the import only: the list itself stays encrypted in
+        the log, where the job reads it."""
+        if event.entries is None:
+            return
+        import_id = flake_of(event.originator_id)
+        self._due(cur, import_key(import_id), RUN_IMPORT, {"import_id": import_id}, event.published)
+
+    @handles(import_events.ImportCompleted)
+    def import_completed(self, cur: Cursor, event: import_events.ImportCompleted) -> None:
+        self._done(cur, import_key(flake_of(event.originator_id)))
 
 
 class DueJob(msgspec.Struct, kw_only=True):

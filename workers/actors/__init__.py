@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tidings.projections import jobs
-from tidings.workers.actors import statuses
+from tidings.workers.actors import imports, statuses
 from tidings.workers.actors.context import JobContext
 
 Work = Callable[[JobContext, dict[str, Any]], None]
@@ -14,4 +14,5 @@ Work = Callable[[JobContext, dict[str, Any]], None]
 KINDS: dict[str, Work] = {
     jobs.EXPIRE_STATUS: statuses.expire_status,
     jobs.PUBLISH_SCHEDULED: statuses.publish_scheduled,
+    jobs.RUN_IMPORT: imports.run_import,
 }
