@@ -22,7 +22,7 @@ from tidings.api.params import raw_params
 from tidings.api.services import Services
 from tidings.domain.accounts.aggregates import USERNAME
 from tidings.domain.ids import new_id
-from tidings.domain.imports.aggregates import MAX_ENTRIES
+from tidings.domain.imports.aggregates import MAX_ENTRIES, is_remote
 from tidings.domain.imports.commands import RequestImport, blocks_commands
 from tidings.domain.imports.events import ImportEntry, ImportKind
 
@@ -148,7 +148,7 @@ def parse_list(text: str, kind: ImportKind, domain: str, base_url: str) -> list[
 
 
 def _plausible(acct: str) -> bool:
-    return bool(USERNAME.match(acct)) or "@" in acct or "://" in acct
+    return bool(USERNAME.match(acct)) or is_remote(acct)
 
 
 async def _list_text(request: Request[Any, Any, Any]) -> str:

@@ -9,6 +9,13 @@ from tidings.domain.imports.events import Imported, ImportEntry, ImportKind, Ski
 MAX_ENTRIES = 20_000  # one job does the whole list; beyond this, split the file
 
 
+def is_remote(acct: str) -> bool:
+    """Whether an entry names another server's account: ``user@host`` or a profile URL
+    (the request has already turned this server's own into bare usernames)."""
+    name, at, host = acct.partition("@")
+    return "://" in acct or (bool(at) and bool(name) and bool(host) and "@" not in host)
+
+
 class Import(Aggregate):
     """One uploaded list: requested once, completed once, by whichever job run is first."""
 

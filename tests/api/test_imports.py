@@ -72,7 +72,7 @@ def test_a_follow_list_follows_local_accounts_and_reports_those_it_skipped(
     bob, carol, dave, erin = (client.register(n) for n in ("bob", "carol", "dave", "erin"))
     listed = (
         f"bob\n@carol dave@{DOMAIN}\n\n  @erin@{DOMAIN.upper()}  \n"
-        "eve@remote.example @frank@other.example nobody alice bob"
+        "eve@remote.example @frank@other.example nobody alice bob @ grace@ b@d@x"
     )
     response = client.post("/api/pleroma/follow_import", headers=alice.auth, data={"list": listed})
     assert response.status_code == 200, response.text
@@ -90,6 +90,8 @@ def test_a_follow_list_follows_local_accounts_and_reports_those_it_skipped(
         "frank@other.example": import_actor.REMOTE,
         "nobody": import_actor.UNKNOWN,
         "alice": import_actor.YOURSELF,
+        "grace@": import_actor.NOT_AN_ADDRESS,
+        "b@d@x": import_actor.NOT_AN_ADDRESS,
     }
     shown = relationships(client, alice, bob, carol, dave, erin)
     assert all(r["following"] for r in shown.values())
@@ -100,6 +102,23 @@ def test_a_follow_list_follows_local_accounts_and_reports_those_it_skipped(
     ).fetchall()
     assert len(raw) == 2
     assert not any("carol" in r[0] or "remote.example" in r[0] for r in raw)
+
+
+def test_profile_urls_of_this_server_name_its_accounts_as_pleroma_lets_ap_ids_do(
+    client: Client, db: psycopg.Connection[Any], store: Tidings, settings: Settings
+) -> None:
+    alice, henry, ivy = client.register("alice"), client.register("henry"), client.register("ivy")
+    listed = (
+        f"{settings.base_url}/users/henry {settings.base_url}/@ivy/"
+        " https://elsewhere.example/users/ivan"
+    )
+    response = client.post("/api/pleroma/follow_import", headers=alice.auth, data={"list": listed})
+    assert response.status_code == 200, response.text
+    (outcome,) = completed(client, db, store, settings, alice)
+    assert [i["account_id"] for i in outcome["imported"]] == [henry.id, ivy.id]
+    assert outcome["skipped"] == [
+        {"acct": "https://elsewhere.example/users/ivan", "reason": import_actor.REMOTE}
+    ]
 
 
 def test_a_mastodon_following_export_uploaded_as_a_file_keeps_boosts_and_notify(

@@ -15,24 +15,25 @@ from tidings.domain.accounts.aggregates import USERNAME, Claim, username_stream
 from tidings.domain.errors import Forbidden, Invalid, NotFound
 from tidings.domain.graph.commands import FollowAccount
 from tidings.domain.ids import stream_id
-from tidings.domain.imports.aggregates import Import
+from tidings.domain.imports.aggregates import Import, is_remote
 from tidings.domain.imports.commands import CompleteImport, blocks_commands
 from tidings.domain.imports.events import Imported, ImportEntry, Skipped
 from tidings.workers.actors.context import JobContext
 
 log = logging.getLogger("tidings.jobs.imports")
 
-REMOTE = "remote accounts cannot be imported yet: this server does not federate"
-UNKNOWN = "no such account on this server"
+# Short, as a 20,000-line list may repeat one 20,000 times in its ImportCompleted.
+REMOTE = "remote account: this server does not federate yet"
+UNKNOWN = "no such account here"
 NOT_AN_ADDRESS = "not an account address"
-YOURSELF = "that is your own account"
-BLOCKS_MISSING = "blocks and mutes are not available on this server yet"
+YOURSELF = "your own account"
+BLOCKS_MISSING = "blocks and mutes are not available here yet"
 
 
 def _target(ctx: JobContext, owner: str, acct: str) -> tuple[str | None, str]:
     """The local account an entry names, or None and why not. Names resolve through the
     write side's own username claims, so an account registered a moment ago is found."""
-    if "@" in acct or "://" in acct:
+    if is_remote(acct):
         return None, REMOTE
     if not USERNAME.match(acct):
         return None, NOT_AN_ADDRESS
