@@ -3,6 +3,7 @@ list, and the log says what it imported and what it skipped, and why."""
 
 import importlib.util
 import json
+import logging
 from typing import Any, cast
 
 import psycopg
@@ -66,8 +67,13 @@ def due_imports(db: psycopg.Connection[Any]) -> list[str]:
 
 
 def test_a_follow_list_follows_local_accounts_and_reports_those_it_skipped(
-    client: Client, db: psycopg.Connection[Any], store: Tidings, settings: Settings
+    client: Client,
+    db: psycopg.Connection[Any],
+    store: Tidings,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO, logger=import_actor.log.name)
     alice = client.register("alice")
     bob, carol, dave, erin = (client.register(n) for n in ("bob", "carol", "dave", "erin"))
     listed = (
@@ -96,6 +102,10 @@ def test_a_follow_list_follows_local_accounts_and_reports_those_it_skipped(
     shown = relationships(client, alice, bob, carol, dave, erin)
     assert all(r["following"] for r in shown.values())
     eventually(lambda: due_imports(db) == [])
+    # Operators' logs get the counts and reasons, not the names (those are alice's).
+    (line,) = [r.getMessage() for r in caplog.records if r.name == import_actor.log.name]
+    assert f"of account {alice.id}: 4 imported, 6 skipped; 2 {import_actor.REMOTE}" in line
+    assert "carol" not in line and "remote.example" not in line
     # Whom alice follows is hers: neither the list nor the outcome is in the log in clear.
     raw = db.execute(
         "SELECT convert_from(state, 'UTF8') FROM tidings_events WHERE topic LIKE '%:Import%'"
