@@ -4,6 +4,7 @@ from typing import Any
 
 from litestar import Router
 
+from tidings.api.mastodon.account_notes import AccountNotesController
 from tidings.api.mastodon.account_statuses import AccountStatusesController
 from tidings.api.mastodon.accounts import AccountsController, LegacyRegistrationController
 from tidings.api.mastodon.conversations import (
@@ -11,7 +12,10 @@ from tidings.api.mastodon.conversations import (
     PleromaConversationsController,
 )
 from tidings.api.mastodon.edits import EditsController
+from tidings.api.mastodon.endorsements import EndorseController, EndorsementsController
 from tidings.api.mastodon.favourites import FavouritesController
+from tidings.api.mastodon.follow_requests import FollowRequestsController
+from tidings.api.mastodon.follows import FollowsController
 from tidings.api.mastodon.instance import InstanceController, NotImplementedController
 from tidings.api.mastodon.lists import (
     AccountListsController,
@@ -33,6 +37,7 @@ from tidings.api.pleroma.frontend import FrontendController
 from tidings.api.pleroma.imports import ImportsController
 from tidings.api.pleroma.instance import HealthController, NodeInfoController
 from tidings.api.pleroma.quotes import QuotesController
+from tidings.api.pleroma.relationships import PleromaRelationshipsController
 
 ROUTES: list[Any] = [
     AccountsController,
@@ -66,4 +71,10 @@ ROUTES: list[Any] = [
     ConversationsController,
     PleromaConversationsController,
     ImportsController,
+    FollowsController,
+    FollowRequestsController,
+    EndorseController,
+    EndorsementsController,
+    AccountNotesController,
+    PleromaRelationshipsController,
 ]

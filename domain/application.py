@@ -21,7 +21,14 @@ from tidings.domain.conversations.aggregates import Participation
 from tidings.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from tidings.domain.events import Event, utcnow
 from tidings.domain.graph import commands as graph_commands
-from tidings.domain.graph.aggregates import FollowEdge, follow_stream
+from tidings.domain.graph.aggregates import (
+    AccountNote,
+    Endorsements,
+    FollowEdge,
+    endorsements_stream,
+    follow_stream,
+    note_stream,
+)
 from tidings.domain.ids import flake_of, stream_id
 from tidings.domain.imports import commands as import_commands
 from tidings.domain.imports.aggregates import Import
@@ -419,10 +426,24 @@ def _publish_scheduled(
 
 
 def _follow(app: Tidings, cmd: graph_commands.FollowAccount) -> list[Aggregate]:
+    target = _existing(app, Account, stream_id(cmd.followed_id), "Record")
     stream = follow_stream(cmd.follower_id, cmd.followed_id)
     edge = app.load(FollowEdge, stream) or FollowEdge(stream)
-    edge.follow(cmd.follower_id, cmd.followed_id, cmd.notify, cmd.reblogs)
+    locked = bool(target.profile.get("locked"))  # the write side's own record of it
+    edge.follow(cmd.follower_id, cmd.followed_id, cmd.notify, cmd.reblogs, locked=locked)
     return [edge]
+
+
+def _unendorsed(app: Tidings, edge: FollowEdge, account_id: str, target_id: str) -> list[Aggregate]:
+    """A follow that ends takes its endorsement with it in the same commit, as Mastodon's
+    Follow destroys its AccountPin: only followed accounts are ever endorsed."""
+    if edge.active:
+        return []
+    endorsements = app.load(Endorsements, endorsements_stream(account_id))
+    if endorsements is None:
+        return []
+    endorsements.unendorse(account_id, target_id)
+    return [endorsements]
 
 
 def _unfollow(app: Tidings, cmd: graph_commands.UnfollowAccount) -> list[Aggregate]:
@@ -430,7 +451,70 @@ def _unfollow(app: Tidings, cmd: graph_commands.UnfollowAccount) -> list[Aggrega
     if edge is None:
         return []
     edge.unfollow(cmd.follower_id, cmd.followed_id)
+    return [edge, *_unendorsed(app, edge, cmd.follower_id, cmd.followed_id)]
+
+
+def _subscribe(app: Tidings, cmd: graph_commands.SubscribeAccount) -> list[Aggregate]:
+    _existing(app, Account, stream_id(cmd.followed_id), "Record")
+    stream = follow_stream(cmd.follower_id, cmd.followed_id)
+    edge = app.load(FollowEdge, stream) or FollowEdge(stream)
+    edge.subscribe(cmd.follower_id, cmd.followed_id, cmd.notify)
     return [edge]
+
+
+def _request(app: Tidings, account_id: str, follower_id: str) -> FollowEdge:
+    edge = app.load(FollowEdge, follow_stream(follower_id, account_id))
+    if edge is None:
+        raise NotFound("Follow request not found")
+    return edge
+
+
+def _authorize(app: Tidings, cmd: graph_commands.AuthorizeFollowRequest) -> list[Aggregate]:
+    edge = _request(app, cmd.account_id, cmd.follower_id)
+    edge.authorize(cmd.account_id, cmd.follower_id)
+    return [edge]
+
+
+def _reject(app: Tidings, cmd: graph_commands.RejectFollowRequest) -> list[Aggregate]:
+    edge = _request(app, cmd.account_id, cmd.follower_id)
+    edge.reject(cmd.account_id, cmd.follower_id)
+    return [edge]
+
+
+def _remove_from_followers(
+    app: Tidings, cmd: graph_commands.RemoveFromFollowers
+) -> list[Aggregate]:
+    edge = app.load(FollowEdge, follow_stream(cmd.follower_id, cmd.account_id))
+    if edge is None:
+        return []
+    edge.remove_follower(cmd.account_id, cmd.follower_id)
+    return [edge, *_unendorsed(app, edge, cmd.follower_id, cmd.account_id)]
+
+
+def _endorse(app: Tidings, cmd: graph_commands.EndorseAccount) -> list[Aggregate]:
+    # The follow edge is the write side's own record: no read model lag can admit an
+    # endorsement of an account not followed.
+    edge = app.load(FollowEdge, follow_stream(cmd.account_id, cmd.target_id))
+    stream = endorsements_stream(cmd.account_id)
+    endorsements = app.load(Endorsements, stream) or Endorsements(stream)
+    endorsements.endorse(cmd.account_id, cmd.target_id, edge is not None and edge.active)
+    return [endorsements]
+
+
+def _unendorse(app: Tidings, cmd: graph_commands.UnendorseAccount) -> list[Aggregate]:
+    endorsements = app.load(Endorsements, endorsements_stream(cmd.account_id))
+    if endorsements is None:
+        return []
+    endorsements.unendorse(cmd.account_id, cmd.target_id)
+    return [endorsements]
+
+
+def _set_account_note(app: Tidings, cmd: graph_commands.SetAccountNote) -> list[Aggregate]:
+    _existing(app, Account, stream_id(cmd.target_id), "Record")
+    stream = note_stream(cmd.account_id, cmd.target_id)
+    note = app.load(AccountNote, stream) or AccountNote(stream)
+    note.set(cmd.account_id, cmd.target_id, cmd.comment)
+    return [note]
 
 
 def _live_status(app: Tidings, status_id: str) -> Status:
@@ -633,6 +717,13 @@ HANDLERS: dict[type, Handler] = {
     poll_commands.VoteInPoll: _vote,
     graph_commands.FollowAccount: _follow,
     graph_commands.UnfollowAccount: _unfollow,
+    graph_commands.SubscribeAccount: _subscribe,
+    graph_commands.AuthorizeFollowRequest: _authorize,
+    graph_commands.RejectFollowRequest: _reject,
+    graph_commands.RemoveFromFollowers: _remove_from_followers,
+    graph_commands.EndorseAccount: _endorse,
+    graph_commands.UnendorseAccount: _unendorse,
+    graph_commands.SetAccountNote: _set_account_note,
     interaction_commands.FavouriteStatus: _favourite,
     interaction_commands.UnfavouriteStatus: _unfavourite,
     interaction_commands.BookmarkStatus: _bookmark,

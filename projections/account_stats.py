@@ -1,6 +1,7 @@
 """Follower, following and status counts, kept as columns so no read ever counts rows."""
 
 from tidings.domain.accounts import events as account_events
+from tidings.domain.events import Event
 from tidings.domain.graph import events as graph_events
 from tidings.domain.ids import flake_of
 from tidings.domain.reblogs import events as reblog_events
@@ -18,7 +19,7 @@ def _bump(cur: Cursor, account_id: str, column: str, delta: int) -> None:
     cur.execute(_BUMP.format(column=column), (account_id, delta, delta))
 
 
-def _set_edge(cur: Cursor, event: graph_events.Follow | graph_events.Undo, active: bool) -> bool:
+def _set_edge(cur: Cursor, event: Event, active: bool) -> bool:
     """Records the follow's state; returns whether it was active before."""
     cur.execute(
         "WITH old AS (SELECT active FROM follow_edges WHERE stream = %s)"
@@ -29,6 +30,11 @@ def _set_edge(cur: Cursor, event: graph_events.Follow | graph_events.Undo, activ
     )
     row = cur.fetchone()
     return bool(row and row[0])
+
+
+def _count(cur: Cursor, follower: str, followed: str, delta: int) -> None:
+    _bump(cur, follower, "following_count", delta)
+    _bump(cur, followed, "followers_count", delta)
 
 
 class AccountStats(Projection):
@@ -43,16 +49,25 @@ class AccountStats(Projection):
 
     @handles(graph_events.Follow)
     def followed(self, cur: Cursor, event: graph_events.Follow) -> None:
-        if _set_edge(cur, event, active=True):
-            return  # a change of notify/reblogs options, not a new follow
-        _bump(cur, event.actor, "following_count", 1)
-        _bump(cur, event.object, "followers_count", 1)
+        if event.requested:  # a follow request counts once the account accepts it
+            _set_edge(cur, event, active=False)
+        elif not _set_edge(cur, event, active=True):  # else only new notify/reblogs options
+            _count(cur, event.actor, event.object, 1)
+
+    @handles(graph_events.Accept)
+    def accepted(self, cur: Cursor, event: graph_events.Accept) -> None:
+        if not _set_edge(cur, event, active=True):
+            _count(cur, event.object, event.actor, 1)
 
     @handles(graph_events.Undo)
     def unfollowed(self, cur: Cursor, event: graph_events.Undo) -> None:
         if _set_edge(cur, event, active=False):
-            _bump(cur, event.actor, "following_count", -1)
-            _bump(cur, event.object, "followers_count", -1)
+            _count(cur, event.actor, event.object, -1)
+
+    @handles(graph_events.Reject)
+    def rejected(self, cur: Cursor, event: graph_events.Reject) -> None:
+        if _set_edge(cur, event, active=False):  # a follower removed, not a refused request
+            _count(cur, event.object, event.actor, -1)
 
     @handles(status_events.Create)
     def posted(self, cur: Cursor, event: status_events.Create) -> None:

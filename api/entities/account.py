@@ -114,6 +114,8 @@ class Account(msgspec.Struct, kw_only=True):
     fields: list[Field]
     pleroma: AccountPleroma
     source: Source | msgspec.UnsetType = msgspec.UNSET
+    # Only for the account's owner, where Pleroma puts it (Mastodon's is in source):
+    follow_requests_count: int | msgspec.UnsetType = msgspec.UNSET
 
 
 def plain_to_html(text: str) -> str:

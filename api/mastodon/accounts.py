@@ -1,6 +1,7 @@
 """Mastodon's accounts endpoints with Pleroma's extras."""
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,7 +13,7 @@ from litestar.params import FromPath
 from psycopg import AsyncConnection
 
 from tidings.api.auth import Viewer, rate_limited, scope
-from tidings.api.entities.account import Account, Relationship, render_account
+from tidings.api.entities.account import Account, Relationship, Source, render_account
 from tidings.api.entities.oauth import Token
 from tidings.api.errors import ApiError, not_found
 from tidings.api.params import params
@@ -148,22 +149,57 @@ async def relationship(conn: AsyncConnection[Any], viewer_id: str, other: str) -
 async def relationships_of(
     conn: AsyncConnection[Any], viewer_id: str, others: list[str]
 ) -> list[Relationship]:
+    """One query per source of facts for the whole batch, however many ids: each source
+    fills its fields in (see ``RELATIONSHIP_SOURCES``)."""
+    found = {other: Relationship(id=other) for other in others}
+    if found:
+        for source in RELATIONSHIP_SOURCES:
+            await source(conn, viewer_id, found)
+    return [found[other] for other in others]
+
+
+async def _follow_facts(
+    conn: AsyncConnection[Any], viewer_id: str, found: dict[str, Relationship]
+) -> None:
+    others = list(found)
     edges = await graph.between(conn, viewer_id, others)
-    result = []
-    for other in others:
+    requests = await graph.requests_between(conn, viewer_id, others)
+    for other, rel in found.items():
         out = edges.get((viewer_id, other))
-        back = edges.get((other, viewer_id))
-        result.append(
-            Relationship(
-                id=other,
-                following=out is not None,
-                followed_by=back is not None,
-                showing_reblogs=out["reblogs"] if out else True,
-                notifying=out["notify"] if out else False,
-                subscribing=out["notify"] if out else False,
-            )
-        )
-    return result
+        asked = requests.get((viewer_id, other))
+        rel.following = out is not None
+        rel.followed_by = (other, viewer_id) in edges
+        rel.requested = asked is not None
+        rel.requested_by = (other, viewer_id) in requests
+        # A request keeps the options it was sent with; they apply once it is accepted.
+        options = out or asked
+        rel.showing_reblogs = options["reblogs"] if options else True
+        rel.notifying = rel.subscribing = options["notify"] if options else False
+
+
+async def _endorsement_facts(
+    conn: AsyncConnection[Any], viewer_id: str, found: dict[str, Relationship]
+) -> None:
+    endorsed = await graph.endorsed_among(conn, viewer_id, list(found))
+    for other in endorsed:
+        found[other].endorsed = True
+
+
+async def _note_facts(
+    conn: AsyncConnection[Any], viewer_id: str, found: dict[str, Relationship]
+) -> None:
+    for other, comment in (await graph.notes_on(conn, viewer_id, list(found))).items():
+        found[other].note = comment  # the viewer's own note: nobody else ever reads it
+
+
+RelationshipSource = Callable[[AsyncConnection[Any], str, dict[str, Relationship]], Awaitable[None]]
+# Each fills its fields of the viewer's relationships with one query for the whole batch;
+# blocks, mutes and domain blocks add theirs here.
+RELATIONSHIP_SOURCES: list[RelationshipSource] = [
+    _follow_facts,
+    _endorsement_facts,
+    _note_facts,
+]
 
 
 def _credentials_changes(payload: CredentialsIn, settings: Settings) -> dict[str, Any]:
@@ -459,8 +495,13 @@ async def own_account(svc: Services, account_id: str) -> Account:
         if row is None:
             raise ApiError(401, "The access token is invalid")
         unread = await conversations.unread_count(conn, account_id)
+        requests = await graph.request_count(conn, account_id)
     rendered = render_account(row, svc.settings, own=True)
     rendered.pleroma.unread_conversation_count = unread
+    # Mastodon's source.follow_requests_count; Pleroma's at the top of the account
+    rendered.follow_requests_count = requests
+    if isinstance(rendered.source, Source):
+        rendered.source.follow_requests_count = requests
     return rendered
 
 
