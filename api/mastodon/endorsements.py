@@ -28,7 +28,7 @@ class EndorseController(Controller):
     path = "/api/v1/accounts"
 
     @post(
-        "/{account_id:str}/pin",
+        ["/{account_id:str}/pin", "/{account_id:str}/endorse"],  # Mastodon 4.4's new name
         guards=[scope("write:accounts"), rate_limited("write")],
         status_code=200,
     )
@@ -46,7 +46,7 @@ class EndorseController(Controller):
             return await relationship(conn, user.user_id, target["id"])
 
     @post(
-        "/{account_id:str}/unpin",
+        ["/{account_id:str}/unpin", "/{account_id:str}/unendorse"],
         guards=[scope("write:accounts"), rate_limited("write")],
         status_code=200,
     )

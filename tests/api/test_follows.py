@@ -374,7 +374,7 @@ def test_endorsing_needs_a_follow_and_ends_with_it(
     assert rel(client, alice, bob)["endorsed"] is True
     assert rel(client, bob, alice)["endorsed"] is False
 
-    assert act(client, alice, f"/api/v1/accounts/{carol.id}/unpin")["endorsed"] is False
+    assert act(client, alice, f"/api/v1/accounts/{carol.id}/unendorse")["endorsed"] is False
     act(client, alice, f"/api/v1/accounts/{bob.id}/unfollow")
     assert ids(client.get("/api/v1/endorsements", headers=alice.auth)) == []
     assert rel(client, alice, bob)["endorsed"] is False
