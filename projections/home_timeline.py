@@ -99,61 +99,84 @@ class HomeTimeline(Projection):
 
     @handles(graph_events.Follow)
     def followed(self, cur: Cursor, event: graph_events.Follow) -> None:
-        if not event.requested:  # a request shows nothing until the account accepts it
-            _start_following(cur, event.actor, event.object, event.reblogs)
-
-    @handles(graph_events.Accept)
-    def accepted(self, cur: Cursor, event: graph_events.Accept) -> None:
-        _start_following(cur, event.object, event.actor, event.reblogs)
+        """A new follow, or new options on one: the home takes the account's recent posts,
+        and its reblogs only while the follow takes them (hiding them removes those shown)."""
+        if event.requested:  # a follow request shows nothing until the account accepts it
+            return
+        cur.execute(
+            "INSERT INTO home_follows (follower_id, followed_id, reblogs) VALUES (%s, %s, %s)"
+            " ON CONFLICT (followed_id, follower_id) DO UPDATE SET reblogs = excluded.reblogs",
+            (event.actor, event.object, event.reblogs),
+        )
+        if not event.reblogs:
+            cur.execute(
+                "DELETE FROM home_timeline WHERE owner_id = %s AND author_id = %s"
+                " AND reblog_of_id IS NOT NULL",
+                (event.actor, event.object),
+            )
+        cur.execute(
+            "INSERT INTO home_timeline (owner_id, status_id, author_id, reblog_of_id)"
+            " SELECT %(owner)s, p.status_id, p.author_id, p.reblog_of_id FROM home_posts p"
+            " WHERE p.author_id = %(author)s AND p.visibility NOT IN ('direct', 'list')"
+            " AND (p.reblog_of_id IS NULL OR (%(reblogs)s"
+            "  AND p.reblog_of_author_id NOT IN (%(owner)s, %(author)s)"
+            "  AND NOT EXISTS (SELECT FROM home_timeline h WHERE h.owner_id = %(owner)s"
+            "   AND (h.status_id = p.reblog_of_id OR h.reblog_of_id = p.reblog_of_id))))"
+            " ORDER BY p.status_id DESC LIMIT %(backfill)s ON CONFLICT DO NOTHING",
+            {
+                "owner": event.actor,
+                "author": event.object,
+                "reblogs": event.reblogs,
+                "backfill": BACKFILL,
+            },
+        )
 
     @handles(graph_events.Undo)
     def unfollowed(self, cur: Cursor, event: graph_events.Undo) -> None:
-        _stop_following(cur, event.actor, event.object)
+        cur.execute(
+            "DELETE FROM home_follows WHERE follower_id = %s AND followed_id = %s",
+            (event.actor, event.object),
+        )
+        # Posts that addressed the reader directly stay; the rest leave with the follow.
+        cur.execute(
+            "DELETE FROM home_timeline h USING home_posts p"
+            " WHERE h.owner_id = %s AND h.author_id = %s AND p.status_id = h.status_id"
+            " AND p.visibility NOT IN ('direct', 'list')",
+            (event.actor, event.object),
+        )
+
+    @handles(graph_events.Accept)
+    def accepted(self, cur: Cursor, event: graph_events.Accept) -> None:
+        """An accepted request starts the follow it asked for, exactly as a follow of an
+        unlocked account would have: the same handler, read the follower's way round."""
+        self.followed(cur, _as_follow(event))
 
     @handles(graph_events.Reject)
     def rejected(self, cur: Cursor, event: graph_events.Reject) -> None:
-        """A refused request had shown nothing; a removed follower's home stops receiving."""
-        _stop_following(cur, event.object, event.actor)
+        """A refused request had shown nothing; a removed follower's home stops receiving,
+        exactly as after their own unfollow."""
+        self.unfollowed(cur, _as_undo(event))
 
 
-def _start_following(cur: Cursor, follower: str, followed: str, reblogs: bool) -> None:
-    """A new follow, or new options on one: the home takes the account's recent posts,
-    and its reblogs only while the follow takes them (hiding them removes those shown)."""
-    cur.execute(
-        "INSERT INTO home_follows (follower_id, followed_id, reblogs) VALUES (%s, %s, %s)"
-        " ON CONFLICT (followed_id, follower_id) DO UPDATE SET reblogs = excluded.reblogs",
-        (follower, followed, reblogs),
-    )
-    if not reblogs:
-        cur.execute(
-            "DELETE FROM home_timeline WHERE owner_id = %s AND author_id = %s"
-            " AND reblog_of_id IS NOT NULL",
-            (follower, followed),
-        )
-    cur.execute(
-        "INSERT INTO home_timeline (owner_id, status_id, author_id, reblog_of_id)"
-        " SELECT %(owner)s, p.status_id, p.author_id, p.reblog_of_id FROM home_posts p"
-        " WHERE p.author_id = %(author)s AND p.visibility NOT IN ('direct', 'list')"
-        " AND (p.reblog_of_id IS NULL OR (%(reblogs)s"
-        "  AND p.reblog_of_author_id NOT IN (%(owner)s, %(author)s)"
-        "  AND NOT EXISTS (SELECT FROM home_timeline h WHERE h.owner_id = %(owner)s"
-        "   AND (h.status_id = p.reblog_of_id OR h.reblog_of_id = p.reblog_of_id))))"
-        " ORDER BY p.status_id DESC LIMIT %(backfill)s ON CONFLICT DO NOTHING",
-        {"owner": follower, "author": followed, "reblogs": reblogs, "backfill": BACKFILL},
+def _as_follow(event: graph_events.Accept) -> graph_events.Follow:
+    return graph_events.Follow(
+        originator_id=event.originator_id,
+        originator_version=event.originator_version,
+        published=event.published,
+        actor=event.object,
+        object=event.actor,
+        notify=event.notify,
+        reblogs=event.reblogs,
     )
 
 
-def _stop_following(cur: Cursor, follower: str, followed: str) -> None:
-    cur.execute(
-        "DELETE FROM home_follows WHERE follower_id = %s AND followed_id = %s",
-        (follower, followed),
-    )
-    # Posts that addressed the reader directly stay; the rest leave with the follow.
-    cur.execute(
-        "DELETE FROM home_timeline h USING home_posts p"
-        " WHERE h.owner_id = %s AND h.author_id = %s AND p.status_id = h.status_id"
-        " AND p.visibility NOT IN ('direct', 'list')",
-        (follower, followed),
+def _as_undo(event: graph_events.Reject) -> graph_events.Undo:
+    return graph_events.Undo(
+        originator_id=event.originator_id,
+        originator_version=event.originator_version,
+        published=event.published,
+        actor=event.object,
+        object=event.actor,
     )
 
 

@@ -154,52 +154,49 @@ async def relationships_of(
     found = {other: Relationship(id=other) for other in others}
     if found:
         for source in RELATIONSHIP_SOURCES:
-            await source(conn, viewer_id, found)
+            await source(conn, viewer_id, list(found.values()))
     return [found[other] for other in others]
 
 
-async def _follow_facts(
-    conn: AsyncConnection[Any], viewer_id: str, found: dict[str, Relationship]
+async def _add_follows(
+    conn: AsyncConnection[Any], viewer_id: str, result: list[Relationship]
 ) -> None:
-    others = list(found)
+    others = [r.id for r in result]
     edges = await graph.between(conn, viewer_id, others)
     requests = await graph.requests_between(conn, viewer_id, others)
-    for other, rel in found.items():
-        out = edges.get((viewer_id, other))
-        asked = requests.get((viewer_id, other))
+    for rel in result:
+        out = edges.get((viewer_id, rel.id))
+        asked = requests.get((viewer_id, rel.id))
         rel.following = out is not None
-        rel.followed_by = (other, viewer_id) in edges
+        rel.followed_by = (rel.id, viewer_id) in edges
         rel.requested = asked is not None
-        rel.requested_by = (other, viewer_id) in requests
+        rel.requested_by = (rel.id, viewer_id) in requests
         # A request keeps the options it was sent with; they apply once it is accepted.
         options = out or asked
         rel.showing_reblogs = options["reblogs"] if options else True
         rel.notifying = rel.subscribing = options["notify"] if options else False
 
 
-async def _endorsement_facts(
-    conn: AsyncConnection[Any], viewer_id: str, found: dict[str, Relationship]
+async def _add_endorsements(
+    conn: AsyncConnection[Any], viewer_id: str, result: list[Relationship]
 ) -> None:
-    endorsed = await graph.endorsed_among(conn, viewer_id, list(found))
-    for other in endorsed:
-        found[other].endorsed = True
+    endorsed = await graph.endorsed_among(conn, viewer_id, [r.id for r in result])
+    for rel in result:
+        rel.endorsed = rel.id in endorsed
 
 
-async def _note_facts(
-    conn: AsyncConnection[Any], viewer_id: str, found: dict[str, Relationship]
+async def _add_notes(
+    conn: AsyncConnection[Any], viewer_id: str, result: list[Relationship]
 ) -> None:
-    for other, comment in (await graph.notes_on(conn, viewer_id, list(found))).items():
-        found[other].note = comment  # the viewer's own note: nobody else ever reads it
+    notes = await graph.notes_on(conn, viewer_id, [r.id for r in result])
+    for rel in result:
+        rel.note = notes.get(rel.id, "")  # the viewer's own note: nobody else ever reads it
 
 
-RelationshipSource = Callable[[AsyncConnection[Any], str, dict[str, Relationship]], Awaitable[None]]
-# Each fills its fields of the viewer's relationships with one query for the whole batch;
-# blocks, mutes and domain blocks add theirs here.
-RELATIONSHIP_SOURCES: list[RelationshipSource] = [
-    _follow_facts,
-    _endorsement_facts,
-    _note_facts,
-]
+RelationshipSource = Callable[[AsyncConnection[Any], str, list[Relationship]], Awaitable[None]]
+# Each fills its fields of the viewer's relationships (one per account, ids unique) with one
+# query for the whole batch; blocks, mutes and domain blocks add theirs here.
+RELATIONSHIP_SOURCES: list[RelationshipSource] = [_add_follows, _add_endorsements, _add_notes]
 
 
 def _credentials_changes(payload: CredentialsIn, settings: Settings) -> dict[str, Any]:

@@ -1,6 +1,8 @@
 """Following, follow requests, endorsements and notes through Mastodon.py, against a real
 socket: what an app built on it calls, with its own paging."""
 
+from typing import Any
+
 import requests
 from mastodon import Mastodon
 
@@ -25,6 +27,10 @@ def _api(base: str, username: str) -> Mastodon:
     return api
 
 
+def _ids(page: Any) -> list[str]:
+    return [a.id for a in page]
+
+
 def test_mastodon_py_follows_answers_requests_endorses_and_notes(live_server: str) -> None:
     alice, bob, carol = (_api(live_server, n) for n in ("alice", "bob", "carol"))
     me_alice = alice.account_verify_credentials()
@@ -36,8 +42,8 @@ def test_mastodon_py_follows_answers_requests_endorses_and_notes(live_server: st
     assert asked.requested is True and asked.following is False
     carol.account_follow(me_bob.id)
     waiting = bob.follow_requests(limit=1)
-    assert [a.id for a in waiting] == [me_carol.id]
-    assert [a.id for a in bob.fetch_next(waiting)] == [me_alice.id]
+    assert _ids(waiting) == [me_carol.id]
+    assert _ids(bob.fetch_next(waiting)) == [me_alice.id]
     assert bob.me().source.follow_requests_count == 2
 
     authorized = bob.follow_request_authorize(me_alice.id)
