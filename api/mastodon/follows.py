@@ -55,10 +55,7 @@ async def account_list(
     if with_relationships and viewer_id is not None and shown:
         ids = [row["id"] for row in shown]
         rels = {r.id: r for r in await relationships_of(conn, viewer_id, ids)}
-    rendered = [
-        render_account(row, settings, own=row["id"] == viewer_id, relationship=rels.get(row["id"]))
-        for row in shown
-    ]
+    rendered = [render_account(row, settings, relationship=rels.get(row["id"])) for row in shown]
     return Response(rendered, headers=link_header(request, [r["page_id"] for r in rows]))
 
 
