@@ -16,6 +16,15 @@ from tidings.domain.accounts import events as account_events
 from tidings.domain.accounts.aggregates import Account, Claim, email_stream, username_stream
 from tidings.domain.addressing import address
 from tidings.domain.aggregate import Aggregate
+from tidings.domain.blocks import commands as block_commands
+from tidings.domain.blocks.aggregates import (
+    BlockEdge,
+    DomainBlock,
+    MuteEdge,
+    block_stream,
+    domain_block_stream,
+    mute_stream,
+)
 from tidings.domain.conversations import commands as conversation_commands
 from tidings.domain.conversations.aggregates import Participation
 from tidings.domain.errors import Conflict, Forbidden, Invalid, NotFound
@@ -29,7 +38,7 @@ from tidings.domain.graph.aggregates import (
     follow_stream,
     note_stream,
 )
-from tidings.domain.ids import flake_of, stream_id
+from tidings.domain.ids import flake_of, is_flake, stream_id
 from tidings.domain.imports import commands as import_commands
 from tidings.domain.imports.aggregates import Import
 from tidings.domain.interactions import commands as interaction_commands
@@ -427,6 +436,7 @@ def _publish_scheduled(
 
 def _follow(app: Tidings, cmd: graph_commands.FollowAccount) -> list[Aggregate]:
     target = _existing(app, Account, stream_id(cmd.followed_id), "Record")
+    _refuse_blocked_follow(app, cmd.follower_id, cmd.followed_id)
     stream = follow_stream(cmd.follower_id, cmd.followed_id)
     edge = app.load(FollowEdge, stream) or FollowEdge(stream)
     locked = bool(target.profile.get("locked"))  # the write side's own record of it
@@ -515,6 +525,94 @@ def _set_account_note(app: Tidings, cmd: graph_commands.SetAccountNote) -> list[
     note = app.load(AccountNote, stream) or AccountNote(stream)
     note.set(cmd.account_id, cmd.target_id, cmd.comment)
     return [note]
+
+
+def _blocks(app: Tidings, account_id: str, target_id: str) -> bool:
+    edge = app.load(BlockEdge, block_stream(account_id, target_id))
+    return edge is not None and edge.active
+
+
+def _refuse_blocked_follow(app: Tidings, follower_id: str, followed_id: str) -> None:
+    """The two Block streams are the write side's own record, so no follow slips in
+    beside a block however the requests race."""
+    if _blocks(app, follower_id, followed_id):
+        raise Forbidden("Could not follow user: you are blocking them")
+    if _blocks(app, followed_id, follower_id):
+        raise Forbidden("Could not follow user: they have blocked you")
+
+
+def _target_account(app: Tidings, target_id: str) -> None:
+    if not is_flake(target_id) or app.load(Account, stream_id(target_id)) is None:
+        raise NotFound("Record not found")
+
+
+def _block(app: Tidings, cmd: block_commands.BlockAccount) -> list[Aggregate]:
+    """A Block ends the follows both ways in the same insert, as Mastodon's BlockService:
+    nothing can show the blocker to the blocked through a follow afterwards."""
+    _target_account(app, cmd.target_id)
+    stream = block_stream(cmd.account_id, cmd.target_id)
+    edge = app.load(BlockEdge, stream) or BlockEdge(stream)
+    edge.block(cmd.account_id, cmd.target_id)
+    changed: list[Aggregate] = [edge]
+    own = app.load(FollowEdge, follow_stream(cmd.account_id, cmd.target_id))
+    if own is not None:  # the blocker's follow or request is withdrawn
+        own.unfollow(cmd.account_id, cmd.target_id)
+        changed += [own, *_unendorsed(app, own, cmd.account_id, cmd.target_id)]
+    theirs = app.load(FollowEdge, follow_stream(cmd.target_id, cmd.account_id))
+    if theirs is not None:  # the target's follow is removed, their request rejected
+        if theirs.pending:
+            theirs.reject(cmd.account_id, cmd.target_id)
+        else:
+            theirs.remove_follower(cmd.account_id, cmd.target_id)
+        changed += [theirs, *_unendorsed(app, theirs, cmd.target_id, cmd.account_id)]
+    return changed
+
+
+def _unblock(app: Tidings, cmd: block_commands.UnblockAccount) -> list[Aggregate]:
+    edge = app.load(BlockEdge, block_stream(cmd.account_id, cmd.target_id))
+    if edge is None:
+        return []
+    edge.unblock(cmd.account_id, cmd.target_id)
+    return [edge]
+
+
+def _mute(app: Tidings, cmd: block_commands.MuteAccount) -> list[Aggregate]:
+    _target_account(app, cmd.target_id)
+    stream = mute_stream(cmd.account_id, cmd.target_id)
+    mute = app.load(MuteEdge, stream) or MuteEdge(stream)
+    mute.mute(cmd.account_id, cmd.target_id, cmd.notifications, cmd.expires_at, utcnow())
+    return [mute]
+
+
+def _unmute(app: Tidings, cmd: block_commands.UnmuteAccount) -> list[Aggregate]:
+    mute = app.load(MuteEdge, mute_stream(cmd.account_id, cmd.target_id))
+    if mute is None:
+        return []
+    mute.unmute(cmd.account_id, cmd.target_id, utcnow())
+    return [mute]
+
+
+def _expire_mute(app: Tidings, cmd: block_commands.ExpireMute) -> list[Aggregate]:
+    mute = app.load(MuteEdge, mute_stream(cmd.account_id, cmd.target_id))
+    if mute is None:
+        return []
+    mute.expire(cmd.account_id, cmd.target_id, cmd.now)
+    return [mute]
+
+
+def _block_domain(app: Tidings, cmd: block_commands.BlockDomain) -> list[Aggregate]:
+    stream = domain_block_stream(cmd.account_id, cmd.domain)
+    block = app.load(DomainBlock, stream) or DomainBlock(stream)
+    block.block(cmd.account_id, cmd.domain)
+    return [block]
+
+
+def _unblock_domain(app: Tidings, cmd: block_commands.UnblockDomain) -> list[Aggregate]:
+    block = app.load(DomainBlock, domain_block_stream(cmd.account_id, cmd.domain))
+    if block is None:
+        return []
+    block.unblock(cmd.account_id, cmd.domain)
+    return [block]
 
 
 def _live_status(app: Tidings, status_id: str) -> Status:
@@ -741,4 +839,11 @@ HANDLERS: dict[type, Handler] = {
     thread_mute_commands.UnmuteConversation: _unmute_conversation,
     import_commands.RequestImport: _request_import,
     import_commands.CompleteImport: _complete_import,
+    block_commands.BlockAccount: _block,
+    block_commands.UnblockAccount: _unblock,
+    block_commands.MuteAccount: _mute,
+    block_commands.UnmuteAccount: _unmute,
+    block_commands.ExpireMute: _expire_mute,
+    block_commands.BlockDomain: _block_domain,
+    block_commands.UnblockDomain: _unblock_domain,
 }

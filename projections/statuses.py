@@ -14,6 +14,7 @@ from tidings.domain.reblogs import events as reblog_events
 from tidings.domain.statuses import events
 from tidings.domain.statuses.visibility import counts_as_reply, may_see, needs_follow
 from tidings.projections import polls, status_edits
+from tidings.projections.blocks import blocking
 from tidings.projections.relationships import following_ids
 from tidings.projections.tracking import Cursor, Projection, handles
 
@@ -246,9 +247,10 @@ async def public(
 async def visible(
     conn: AsyncConnection[Any], rows: list[dict[str, Any]], viewer_id: str | None
 ) -> list[dict[str, Any]]:
-    """The rows ``viewer_id`` may see, in their order; one query for the whole batch.
-    The audience is whom the Create addressed: mentions added by an edit see nothing. A
-    reblog shows only while the viewer may see its original too."""
+    """The rows ``viewer_id`` may see, in their order; a few queries for the whole batch
+    (originals, follows, blocks). The audience is whom the Create addressed: mentions added
+    by an edit see nothing. A reblog shows only while the viewer may see its original too;
+    nothing of an author who blocks the viewer shows, nor a reblog by one."""
     originals = await by_ids(
         conn, sorted({r["reblog_of_id"] for r in rows if r.get("reblog_of_id")})
     )
@@ -257,10 +259,19 @@ async def visible(
     authors = {r["account_id"] for r in checked if needs_follow(r["visibility"])}
     if viewer_id is not None and authors:
         followed = await following_ids(conn, viewer_id, sorted(authors))
+    blockers: set[str] = set()
+    if viewer_id is not None and checked:
+        others = {r["account_id"] for r in checked} - {viewer_id}
+        blockers = await blocking(conn, viewer_id, sorted(others))
 
     def seen(r: dict[str, Any]) -> bool:
         return may_see(
-            r["visibility"], r["account_id"], r["addressed"], viewer_id, r["account_id"] in followed
+            r["visibility"],
+            r["account_id"],
+            r["addressed"],
+            viewer_id,
+            r["account_id"] in followed,
+            author_blocks_viewer=r["account_id"] in blockers,
         )
 
     def original_seen(r: dict[str, Any]) -> bool:

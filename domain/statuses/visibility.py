@@ -9,10 +9,15 @@ def may_see(
     addressed: Sequence[str],
     viewer: str | None,
     follows_author: bool,
+    author_blocks_viewer: bool = False,
 ) -> bool:
     """``viewer`` is an account id, or None for a visitor (or an app without a user);
     ``addressed`` are the accounts the post is addressed to: the mentioned, or Pleroma's
-    ``to``, or a list's members. A list post, like a direct one, is theirs alone."""
+    ``to``, or a list's members. A list post, like a direct one, is theirs alone. An
+    author who blocks the viewer is shown to them nowhere, whatever the post's audience
+    (Mastodon's StatusPolicy: a blocked reader gets a 404 as for a post never made)."""
+    if author_blocks_viewer and viewer != author:
+        return False
     if visibility in ("public", "unlisted"):
         return True
     if viewer is None:
