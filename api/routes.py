@@ -7,6 +7,11 @@ from litestar import Router
 from tidings.api.mastodon.account_notes import AccountNotesController
 from tidings.api.mastodon.account_statuses import AccountStatusesController
 from tidings.api.mastodon.accounts import AccountsController, LegacyRegistrationController
+from tidings.api.mastodon.blocks import (
+    AccountBlocksController,
+    BlocksController,
+    DomainBlocksController,
+)
 from tidings.api.mastodon.conversations import (
     ConversationsController,
     PleromaConversationsController,
@@ -77,4 +82,7 @@ ROUTES: list[Any] = [
     EndorsementsController,
     AccountNotesController,
     PleromaRelationshipsController,
+    AccountBlocksController,
+    BlocksController,
+    DomainBlocksController,
 ]

@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 from psycopg import Connection
 
+from tidings.domain.blocks import events as block_events
 from tidings.domain.ids import flake_of
 from tidings.domain.imports import events as import_events
 from tidings.domain.scheduled import events as scheduled_events
@@ -19,6 +20,7 @@ from tidings.projections.tracking import Cursor, Projection, handles
 EXPIRE_STATUS = "expire_status"
 PUBLISH_SCHEDULED = "publish_scheduled"
 RUN_IMPORT = "run_import"
+EXPIRE_MUTE = "expire_mute"
 
 
 def expire_key(status_id: str) -> str:
@@ -31,6 +33,8 @@ def publish_key(scheduled_id: str) -> str:
 
 def import_key(import_id: str) -> str:
     return f"{RUN_IMPORT}:{import_id}"
+def mute_key(account_id: str, target_id: str) -> str:
+    return f"{EXPIRE_MUTE}:{account_id}:{target_id}"
 
 
 _UPSERT = (
@@ -112,6 +116,19 @@ class Jobs(Projection):
     @handles(import_events.ImportCompleted)
     def import_completed(self, cur: Cursor, event: import_events.ImportCompleted) -> None:
         self._done(cur, import_key(flake_of(event.originator_id)))
+    @handles(block_events.AccountMuted)
+    def muted(self, cur: Cursor, event: block_events.AccountMuted) -> None:
+        """A mute with an expiry makes its end due; a new mute for good cancels it."""
+        key = mute_key(event.account_id, event.target_id)
+        if event.expires_at is None:
+            self._done(cur, key)
+            return
+        payload = {"account_id": event.account_id, "target_id": event.target_id}
+        self._due(cur, key, EXPIRE_MUTE, payload, event.expires_at)
+
+    @handles(block_events.AccountUnmuted)
+    def unmuted(self, cur: Cursor, event: block_events.AccountUnmuted) -> None:
+        self._done(cur, mute_key(event.account_id, event.target_id))
 
 
 class DueJob(msgspec.Struct, kw_only=True):

@@ -9,6 +9,7 @@ from psycopg import AsyncConnection
 
 from tidings.domain.addressing import Visibility
 from tidings.domain.statuses.visibility import may_see
+from tidings.projections.blocks import shut_out
 from tidings.projections.statuses import SELECT, Window
 from tidings.projections.thread_mutes import MUTED_THREAD
 
@@ -29,6 +30,10 @@ class Filters:
     tagged: str | None = None  # an account's statuses carrying this (lowercased) tag
     exclude_replies: bool = False  # replies to others; threads of one's own stay
     exclude_reblogs: bool = False
+    # Whether the author of a status counts among those the viewer shut out: not on the
+    # profile the viewer chose to look at (Mastodon and Pleroma show a blocked or muted
+    # account's own statuses there), everywhere else.
+    author_shut_out: bool = True
 
     def condition(self) -> Condition:
         parts: list[str] = []
@@ -47,6 +52,10 @@ class Filters:
         if viewer is not None and not self.with_muted:
             parts.append(f"NOT {MUTED_THREAD}")
             values.append(viewer)
+        if viewer is not None:
+            blocks, block_values = self.blocks(viewer)
+            parts.append(blocks)
+            values += block_values
         if viewer is not None and self.reply_visibility in ("self", "following"):
             # A reply shows if it is the viewer's, or directed at them (or, for
             # ``following``, at someone they follow), as Pleroma's restrict_replies.
@@ -64,6 +73,19 @@ class Filters:
             parts.append(reply + ")")
         return " AND ".join(parts) or "TRUE", values
 
+    def blocks(self, viewer: str) -> Condition:
+        """Nothing by, reblogged from, or replying to anyone the viewer blocks or is
+        blocked by, or mutes (Pleroma's ``with_muted`` lets the muted back in, never the
+        blocked); the viewer's own statuses always stay."""
+        columns = [
+            "(SELECT o.account_id FROM statuses o WHERE o.id = s.reblog_of_id)",
+            "s.in_reply_to_account_id",
+        ]
+        if self.author_shut_out:
+            columns.append("s.account_id")
+        hidden, values = shut_out(viewer, mutes=not self.with_muted, columns=columns)
+        return f"(s.account_id = %s OR ({hidden}))", [viewer, *values]
+
 
 def _open(author: str, addressed: list[str], viewer: str | None, follows: bool) -> list[str]:
     return [v for v in ALL_VISIBILITIES if may_see(v, author, addressed, viewer, follows)]
@@ -76,13 +98,16 @@ def visible_to(viewer_id: str | None) -> Condition:
     anyone = _open(_OTHER, [], viewer_id, False)
     if viewer_id is None:
         return "s.visibility = ANY(%s)", [anyone]
+    # Searching shows no one blocked either way, as Mastodon's search filters them.
+    blocked, blocked_values = shut_out(viewer_id, mutes=False, columns=["s.account_id"])
     return (
-        "(s.visibility = ANY(%s)"
+        f"({blocked}) AND (s.visibility = ANY(%s)"
         " OR (s.account_id = %s AND s.visibility = ANY(%s))"
         " OR (%s = ANY(s.addressed) AND s.visibility = ANY(%s))"
         " OR (s.visibility = ANY(%s) AND s.account_id IN"
         " (SELECT followed_id FROM follows WHERE follower_id = %s)))",
         [
+            *blocked_values,
             anyone,
             viewer_id,
             _open(viewer_id, [], viewer_id, False),

@@ -49,6 +49,7 @@ class AccountStatusesController(Controller):
             payload.filters(viewer_id),
             exclude_replies=payload.exclude_replies,
             exclude_reblogs=payload.exclude_reblogs,
+            author_shut_out=False,
             tagged=payload.tagged.strip().removeprefix("#").lower() if payload.tagged else None,
         )
         if payload.exclude_direct:

@@ -25,7 +25,7 @@ from tidings.domain.accounts.aggregates import USERNAME
 from tidings.domain.accounts.commands import RegisterAccount, UpdateCredentials
 from tidings.domain.graph.commands import FollowAccount, UnfollowAccount
 from tidings.domain.ids import is_flake, new_id
-from tidings.projections import accounts, conversations
+from tidings.projections import accounts, blocks, conversations
 from tidings.projections import relationships as graph
 
 
@@ -193,10 +193,31 @@ async def _add_notes(
         rel.note = notes.get(rel.id, "")  # the viewer's own note: nobody else ever reads it
 
 
+
+
+async def _add_blocks_and_mutes(
+    conn: AsyncConnection[Any], viewer_id: str, result: list[Relationship]
+) -> None:
+    """blocking, blocked_by, muting and muting_notifications, from one query. Every
+    account here is on this server's domain, which no one may block, so
+    ``domain_blocking`` stays false."""
+    found = await blocks.relations(conn, viewer_id, [r.id for r in result])
+    for rel in result:
+        rel.blocking = rel.id in found.blocking
+        rel.blocked_by = rel.id in found.blocked_by
+        rel.muting = rel.id in found.muting
+        rel.muting_notifications = found.muting.get(rel.id, False)
+
+
 RelationshipSource = Callable[[AsyncConnection[Any], str, list[Relationship]], Awaitable[None]]
 # Each fills its fields of the viewer's relationships (one per account, ids unique) with one
-# query for the whole batch; blocks, mutes and domain blocks add theirs here.
-RELATIONSHIP_SOURCES: list[RelationshipSource] = [_add_follows, _add_endorsements, _add_notes]
+# query for the whole batch.
+RELATIONSHIP_SOURCES: list[RelationshipSource] = [
+    _add_follows,
+    _add_endorsements,
+    _add_notes,
+    _add_blocks_and_mutes,
+]
 
 
 def _credentials_changes(payload: CredentialsIn, settings: Settings) -> dict[str, Any]:

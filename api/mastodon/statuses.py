@@ -34,7 +34,14 @@ from tidings.domain.ids import is_flake, new_id
 from tidings.domain.oauth.aggregates import grants
 from tidings.domain.reblogs.commands import UnreblogStatus
 from tidings.domain.statuses.commands import DeleteStatus, PollDraft, PostStatus
-from tidings.projections import accounts, conversations, interactions, statuses, thread_mutes
+from tidings.projections import (
+    accounts,
+    blocks,
+    conversations,
+    interactions,
+    statuses,
+    thread_mutes,
+)
 
 MAX_IDS = 100  # per GET /api/v1/statuses, as Mastodon and Pleroma allow
 MIN_EXPIRES_IN = 3600  # Pleroma's shortest lifetime for an expiring status, in seconds
@@ -211,6 +218,18 @@ async def visible_status(
     return row
 
 
+async def without_blocked(
+    conn: AsyncConnection[Any], rows: list[dict[str, Any]], viewer_id: str | None
+) -> list[dict[str, Any]]:
+    """Leaves out the statuses of accounts the viewer blocks (``visible`` has left out
+    those of accounts blocking the viewer), as Mastodon and Pleroma filter a thread."""
+    if viewer_id is None or not rows:
+        return rows
+    authors = sorted({r["account_id"] for r in rows} - {viewer_id})
+    blocked = await blocks.blocked_either_way(conn, viewer_id, authors)
+    return [r for r in rows if r["account_id"] not in blocked]
+
+
 def _refuse_unsupported(payload: StatusIn) -> None:
     content_type = payload.content_type or PLAIN
     if content_type not in CONTENT_TYPES:
@@ -302,6 +321,7 @@ class StatusesController(Controller):
             down = await statuses.descendants(conn, row["id"], DESCENDANTS_DEPTH, DESCENDANTS_LIMIT)
             # One visibility check and one rendering for the whole thread.
             shown = await statuses.visible(conn, [*up, *down], viewer_id)
+            shown = await without_blocked(conn, shown, viewer_id)
             rendered = {s.id: s for s in await render_page(conn, shown, viewer_id, svc.settings)}
         return Context(
             ancestors=[rendered[r["id"]] for r in up if r["id"] in rendered],

@@ -7,7 +7,6 @@ from tidings.domain.blocks import events
 from tidings.domain.errors import Invalid
 from tidings.domain.events import Event
 
-
 # A host name as Mastodon's DomainValidator takes it: dot-separated labels of letters,
 # digits and inner hyphens (punycode for the rest), at most 253 characters in all.
 _LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
@@ -78,9 +77,14 @@ class MuteEdge(Aggregate):
         wanted = (notifications, expires_at)
         # Clients retry: the same mute for good twice records one; a new expiry, or new
         # notification wishes, replace the old ones, as the account asked.
-        if self.holds(now) and expires_at is None and wanted == (
-            self.notifications,
-            self.expires_at,
+        if (
+            self.holds(now)
+            and expires_at is None
+            and wanted
+            == (
+                self.notifications,
+                self.expires_at,
+            )
         ):
             return
         self.trigger(

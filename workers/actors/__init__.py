@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tidings.projections import jobs
-from tidings.workers.actors import imports, statuses
+from tidings.workers.actors import blocks, imports, statuses
 from tidings.workers.actors.context import JobContext
 
 Work = Callable[[JobContext, dict[str, Any]], None]
@@ -15,4 +15,5 @@ KINDS: dict[str, Work] = {
     jobs.EXPIRE_STATUS: statuses.expire_status,
     jobs.PUBLISH_SCHEDULED: statuses.publish_scheduled,
     jobs.RUN_IMPORT: imports.run_import,
+    jobs.EXPIRE_MUTE: blocks.expire_mute,
 }
