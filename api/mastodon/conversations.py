@@ -16,7 +16,7 @@ from tidings.api.entities.account import render_account
 from tidings.api.entities.conversation import Conversation, ConversationPleroma
 from tidings.api.entities.status import Status
 from tidings.api.errors import not_found
-from tidings.api.mastodon.statuses import render_page
+from tidings.api.mastodon.statuses import render_page, without_blocked
 from tidings.api.pagination import Page, link_header
 from tidings.api.params import params
 from tidings.api.services import Services
@@ -49,6 +49,7 @@ async def render_conversations(
     last_ids = [r["last_status_id"] for r in rows if r["last_status_id"]]
     found = await statuses.by_ids(conn, last_ids)
     shown = await statuses.visible(conn, [found[i] for i in last_ids if i in found], viewer_id)
+    shown = await without_blocked(conn, shown, viewer_id)
     rendered = {s.id: s for s in await render_page(conn, shown, viewer_id, svc.settings)}
     people = await accounts.by_ids(
         conn, sorted({a for r in rows for a in (r["account_id"], *r["recipients"])})
@@ -176,6 +177,7 @@ class PleromaConversationsController(Controller):
         async with svc.pool.connection() as conn:
             rows = page.newest_first(await statuses.in_thread(conn, row["conversation_id"], page))
             shown = await statuses.visible(conn, rows, user.user_id)
+            shown = await without_blocked(conn, shown, user.user_id)
             rendered = await render_page(conn, shown, user.user_id, svc.settings)
         return Response(rendered, headers=link_header(request, [r["id"] for r in rows]))
 

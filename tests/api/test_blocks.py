@@ -278,3 +278,20 @@ def test_mastodon_py_blocks_mutes_and_blocks_domains(live_server: str) -> None:
     assert alice.domain_blocks() == ["spam.example"]
     alice.domain_unblock("spam.example")
     assert alice.domain_blocks() == []
+
+
+def test_conversations_leave_out_the_blocked_either_way(client: Client) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    dm = post(client, bob, "@alice psst", visibility="direct")
+    listed = client.get("/api/v1/conversations", headers=alice.auth).json()
+    assert [c["last_status"]["id"] for c in listed] == [dm["id"]]
+    participation = listed[0]["id"]
+    block(client, alice, bob)
+    shown = client.get("/api/v1/conversations", headers=alice.auth).json()
+    assert [c["last_status"] for c in shown] == [None]
+    own = client.get("/api/v1/conversations", headers=bob.auth).json()  # one's own stays
+    assert [c["last_status"]["id"] for c in own] == [dm["id"]]
+    thread = client.get(
+        f"/api/v1/pleroma/conversations/{participation}/statuses", headers=alice.auth
+    )
+    assert thread.status_code == 200 and thread.json() == []
