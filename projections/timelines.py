@@ -79,7 +79,7 @@ class Filters:
         blocked); the viewer's own statuses always stay."""
         columns = [
             "(SELECT o.account_id FROM statuses o WHERE o.id = s.reblog_of_id)",
-            "s.in_reply_to_account_id",
+            "NULLIF(s.in_reply_to_account_id, s.account_id)",  # a self-reply is the author's
         ]
         if self.author_shut_out:
             columns.append("s.account_id")
