@@ -295,3 +295,20 @@ def test_conversations_leave_out_the_blocked_either_way(client: Client) -> None:
         f"/api/v1/pleroma/conversations/{participation}/statuses", headers=alice.auth
     )
     assert thread.status_code == 200 and thread.json() == []
+
+
+def test_a_mention_of_the_blocker_is_posted_but_never_fed_to_them(client: Client) -> None:
+    """As Mastodon: the blocked may still write @blocker; the status exists, but none of
+    the blocker's timelines or conversations carries it (the blocker may open it)."""
+    alice, bob = client.register("alice"), client.register("bob")
+    block(client, alice, bob)
+    public = post(client, bob, "@alice hello")["id"]
+    direct = post(client, bob, "@alice psst", visibility="direct")["id"]
+    assert ids(client, alice, "/api/v1/timelines/home") == []
+    assert ids(client, alice, "/api/v1/timelines/direct") == []
+    conversations = client.get("/api/v1/conversations", headers=alice.auth).json()
+    assert [c["last_status"] for c in conversations] == [None]
+    assert ids(client, alice, "/api/v1/timelines/public") == []
+    for status in (public, direct):
+        assert client.get(f"/api/v1/statuses/{status}", headers=alice.auth).status_code == 200
+    assert ids(client, bob, "/api/v1/timelines/direct") == [direct]
