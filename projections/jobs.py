@@ -33,6 +33,8 @@ def publish_key(scheduled_id: str) -> str:
 
 def import_key(import_id: str) -> str:
     return f"{RUN_IMPORT}:{import_id}"
+
+
 def mute_key(account_id: str, target_id: str) -> str:
     return f"{EXPIRE_MUTE}:{account_id}:{target_id}"
 
@@ -116,6 +118,7 @@ class Jobs(Projection):
     @handles(import_events.ImportCompleted)
     def import_completed(self, cur: Cursor, event: import_events.ImportCompleted) -> None:
         self._done(cur, import_key(flake_of(event.originator_id)))
+
     @handles(block_events.AccountMuted)
     def muted(self, cur: Cursor, event: block_events.AccountMuted) -> None:
         """A mute with an expiry makes its end due; a new mute for good cancels it."""

@@ -193,8 +193,6 @@ async def _add_notes(
         rel.note = notes.get(rel.id, "")  # the viewer's own note: nobody else ever reads it
 
 
-
-
 async def _add_blocks_and_mutes(
     conn: AsyncConnection[Any], viewer_id: str, result: list[Relationship]
 ) -> None:

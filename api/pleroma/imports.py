@@ -23,7 +23,7 @@ from tidings.api.services import Services
 from tidings.domain.accounts.aggregates import USERNAME
 from tidings.domain.ids import new_id
 from tidings.domain.imports.aggregates import MAX_ENTRIES, is_remote
-from tidings.domain.imports.commands import RequestImport, blocks_commands
+from tidings.domain.imports.commands import RequestImport
 from tidings.domain.imports.events import ImportEntry, ImportKind
 
 MAX_BYTES = 1024 * 1024
@@ -165,8 +165,6 @@ async def _list_text(request: Request[Any, Any, Any]) -> str:
 async def _start(
     request: Request[Any, Any, Any], svc: Services, user: Viewer, kind: ImportKind
 ) -> Response[bytes]:
-    if kind != "follows" and blocks_commands() is None:
-        raise ApiError(501, "Blocks and mutes are not available on this server yet")
     entries = parse_list(
         await _list_text(request), kind, svc.settings.domain, svc.settings.base_url
     )

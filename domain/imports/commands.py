@@ -1,6 +1,3 @@
-import importlib
-from types import ModuleType
-
 import msgspec
 
 from tidings.domain.imports.events import Imported, ImportEntry, ImportKind, Skipped
@@ -19,13 +16,3 @@ class CompleteImport(msgspec.Struct, kw_only=True, frozen=True):
     import_id: str
     imported: list[Imported]
     skipped: list[Skipped]
-
-
-def blocks_commands() -> ModuleType | None:
-    """The blocks commands (BlockAccount, MuteAccount), looked up at run time while that
-    package is being built, so follow imports work without it.
-    TODO(integrator): import them directly once tidings.domain.blocks lands on main."""
-    try:
-        return importlib.import_module("tidings.domain.blocks.commands")
-    except ModuleNotFoundError:
-        return None

@@ -1,7 +1,6 @@
 """Pleroma's follow, block and mute imports: the request answers at once, a job acts on the
 list, and the log says what it imported and what it skipped, and why."""
 
-import importlib.util
 import json
 import logging
 from typing import Any, cast
@@ -24,11 +23,6 @@ from tidings.projections.rebuild import verify
 from tidings.workers.actors import imports as import_actor
 from tidings.workers.actors.context import JobContext
 from tidings.workers.jobs import Clock, JobSystem
-
-HAVE_BLOCKS = importlib.util.find_spec("tidings.domain.blocks") is not None and (
-    importlib.util.find_spec("tidings.domain.blocks.commands") is not None
-)
-needs_blocks = pytest.mark.skipif(not HAVE_BLOCKS, reason="tidings.domain.blocks is not built yet")
 
 DOMAIN = "testserver.local"  # the test settings' domain
 
@@ -380,20 +374,6 @@ def test_imports_need_a_signed_in_token_with_a_follows_scope(
     assert allowed.status_code == 200, allowed.text
 
 
-@pytest.mark.skipif(HAVE_BLOCKS, reason="blocks exist: the imports run")
-def test_block_and_mute_imports_are_refused_until_blocks_exist(
-    client: Client, db: psycopg.Connection[Any]
-) -> None:
-    alice = client.register("alice")
-    client.register("bob")
-    before = event_count(db)
-    for path in ("/api/pleroma/blocks_import", "/api/pleroma/mutes_import"):
-        response = client.post(path, headers=alice.auth, data={"list": "bob"})
-        assert response.status_code == 501, response.text
-    assert event_count(db) == before
-
-
-@needs_blocks
 def test_a_blocks_list_blocks_each_local_account(
     client: Client, db: psycopg.Connection[Any], store: Tidings, settings: Settings
 ) -> None:
@@ -413,7 +393,6 @@ def test_a_blocks_list_blocks_each_local_account(
     assert sorted(r[0] for r in rows.fetchall()) == sorted([bob.id, carol.id])
 
 
-@needs_blocks
 def test_a_mastodon_mutes_export_keeps_hide_notifications(
     client: Client, db: psycopg.Connection[Any], store: Tidings, settings: Settings
 ) -> None:
@@ -436,7 +415,6 @@ def test_a_mastodon_mutes_export_keeps_hide_notifications(
     assert rows == {bob.id: True, carol.id: False}
 
 
-@needs_blocks
 def test_a_blocked_account_is_skipped_by_a_follow_import_with_the_domains_reason(
     client: Client, db: psycopg.Connection[Any], store: Tidings, settings: Settings
 ) -> None:

@@ -12,11 +12,12 @@ from collections import Counter
 from typing import Any
 
 from tidings.domain.accounts.aggregates import USERNAME, Claim, username_stream
+from tidings.domain.blocks.commands import BlockAccount, MuteAccount
 from tidings.domain.errors import Forbidden, Invalid, NotFound
 from tidings.domain.graph.commands import FollowAccount
 from tidings.domain.ids import stream_id
 from tidings.domain.imports.aggregates import Import, is_remote
-from tidings.domain.imports.commands import CompleteImport, blocks_commands
+from tidings.domain.imports.commands import CompleteImport
 from tidings.domain.imports.events import Imported, ImportEntry, Skipped
 from tidings.workers.actors.context import JobContext
 
@@ -27,7 +28,6 @@ REMOTE = "remote account: this server does not federate yet"
 UNKNOWN = "no such account here"
 NOT_AN_ADDRESS = "not an account address"
 YOURSELF = "your own account"
-BLOCKS_MISSING = "blocks and mutes are not available here yet"
 
 
 def _target(ctx: JobContext, owner: str, acct: str) -> tuple[str | None, str]:
@@ -50,15 +50,10 @@ def _command(kind: str, owner: str, target: str, entry: ImportEntry) -> object:
         return FollowAccount(
             follower_id=owner, followed_id=target, notify=entry.notify, reblogs=entry.reblogs
         )
-    blocks = blocks_commands()
-    if blocks is None:
-        raise Forbidden(BLOCKS_MISSING)
     if kind == "blocks":
-        command: object = blocks.BlockAccount(account_id=owner, target_id=target)
-        return command
+        return BlockAccount(account_id=owner, target_id=target)
     notifications = True if entry.notifications is None else entry.notifications
-    command = blocks.MuteAccount(account_id=owner, target_id=target, notifications=notifications)
-    return command
+    return MuteAccount(account_id=owner, target_id=target, notifications=notifications)
 
 
 def run_import(ctx: JobContext, payload: dict[str, Any]) -> None:
