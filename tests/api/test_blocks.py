@@ -6,6 +6,7 @@ from typing import Any
 
 import psycopg
 
+from tests.api.test_follows import lock
 from tests.api.test_statuses import follow, post
 from tests.helpers import Client, User, event_count, events_of
 from tidings.domain.blocks.aggregates import block_stream
@@ -48,11 +49,14 @@ def test_blocking_ends_the_follows_both_ways_in_one_write(
         False,
         False,
     )
-    assert event_count(db) == before + 3  # the Block and both Undos
+    # The Block, alice's Undo of her follow, and her Reject of bob's: each event's actor is
+    # alice, who did it.
+    assert event_count(db) == before + 3
     (blocked,) = events_of(db, block_stream(alice.id, bob.id), "Block")
     assert (blocked["actor"], blocked["object"]) == (alice.id, bob.id)
     assert len(events_of(db, follow_stream(alice.id, bob.id), "Undo")) == 1
-    assert len(events_of(db, follow_stream(bob.id, alice.id), "Undo")) == 1
+    (removed,) = events_of(db, follow_stream(bob.id, alice.id), "Reject")
+    assert (removed["actor"], removed["object"]) == (alice.id, bob.id)
     seen_by_bob = relationship(client, bob, alice)
     assert (seen_by_bob["blocked_by"], seen_by_bob["blocking"]) == (True, False)
     assert (seen_by_bob["following"], seen_by_bob["followed_by"]) == (False, False)
@@ -312,3 +316,17 @@ def test_a_mention_of_the_blocker_is_posted_but_never_fed_to_them(client: Client
     for status in (public, direct):
         assert client.get(f"/api/v1/statuses/{status}", headers=alice.auth).status_code == 200
     assert ids(client, bob, "/api/v1/timelines/direct") == [direct]
+
+
+def test_blocking_rejects_the_targets_pending_follow_request(
+    client: Client, db: psycopg.Connection[Any]
+) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    lock(client, alice)
+    asked = client.post(f"/api/v1/accounts/{alice.id}/follow", headers=bob.auth)
+    assert asked.json()["requested"] is True, asked.text
+    block(client, alice, bob)
+    (rejected,) = events_of(db, follow_stream(bob.id, alice.id), "Reject")
+    assert (rejected["actor"], rejected["object"]) == (alice.id, bob.id)
+    assert client.get("/api/v1/follow_requests", headers=alice.auth).json() == []
+    assert relationship(client, bob, alice)["requested"] is False
