@@ -292,7 +292,7 @@ def _post_status(app: Tidings, cmd: status_commands.PostStatus) -> list[Aggregat
             raise Invalid("Validation failed: a list post needs its list")
         user_list = _existing(app, UserList, stream_id(cmd.list_id), "Record")
         user_list.check_owner(cmd.account_id)
-        members = sorted(user_list.members)
+        members = sorted(_standing(app, cmd.account_id, user_list.members))
     if cmd.quote_id is not None:
         _existing(app, Status, stream_id(cmd.quote_id), "Record").check_quotable(cmd.account_id)
     addressed = cmd.mentions if cmd.addressed is None else cmd.addressed
@@ -704,15 +704,35 @@ def _delete_list(app: Tidings, cmd: list_commands.DeleteList) -> list[Aggregate]
     return [user_list]
 
 
+def _follow_stood(app: Tidings, follower: str, followed: str, since: int) -> bool:
+    """Whether the follow has stood, without a break, from ``since`` (a version of its
+    stream) until now."""
+    stream = follow_stream(follower, followed)
+    edge = FollowEdge(stream)
+    for event in app.stream_events(stream):
+        edge.apply(event)
+        if event.originator_version > since and not edge.active:
+            return False
+    return edge.active
+
+
+def _standing(app: Tidings, owner: str, members: dict[str, int]) -> set[str]:
+    """The list's members whose follow has stood since they joined: list accounts belong to
+    the follow (Mastodon), so an unfollow, a block or a removal from followers ends a
+    membership with nothing written on the list's stream (the read models derive it)."""
+    return {m for m, since in members.items() if _follow_stood(app, owner, m, since)}
+
+
 def _add_list_members(app: Tidings, cmd: list_commands.AddListMembers) -> list[Aggregate]:
     user_list = _existing(app, UserList, stream_id(cmd.list_id), "Record")
     # The follow edges are the write side's own record, so the rule holds under races.
-    followed = set()
+    followed: dict[str, int] = {}
     for account_id in dict.fromkeys(cmd.account_ids):
         edge = app.load(FollowEdge, follow_stream(cmd.owner_id, account_id))
         if edge is not None and edge.active:
-            followed.add(account_id)
-    user_list.add(cmd.owner_id, cmd.account_ids, followed)
+            followed[account_id] = edge.version
+    asked = {m: v for m, v in user_list.members.items() if m in followed}
+    user_list.add(cmd.owner_id, cmd.account_ids, followed, _standing(app, cmd.owner_id, asked))
     return [user_list]
 
 

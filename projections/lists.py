@@ -10,6 +10,7 @@ from tidings.domain.addressing import visibility_of
 from tidings.domain.graph import events as graph_events
 from tidings.domain.ids import flake_of
 from tidings.domain.lists import events as list_events
+from tidings.domain.reblogs import events as reblog_events
 from tidings.domain.statuses import events as status_events
 from tidings.projections.statuses import SELECT, Window
 from tidings.projections.tracking import Cursor, Projection, handles
@@ -23,6 +24,51 @@ _SHOWN = (
     " AND EXISTS (SELECT FROM list_follows f"
     " WHERE f.follower_id = l.owner_id AND f.followed_id = p.author_id)))"
 )
+
+# Whether reblog ``p`` may enter list ``l``, as in the home timeline: the owner takes the
+# reblogger's reblogs, wrote none of the original, and the list holds neither the original
+# nor another reblog of it.
+_REBLOG_SHOWN = (
+    "(l.owner_id <> p.reblog_of_author_id AND EXISTS (SELECT FROM list_follows f"
+    "  WHERE f.follower_id = l.owner_id AND f.followed_id = p.author_id AND f.reblogs)"
+    " AND NOT EXISTS (SELECT FROM list_timeline t WHERE t.list_id = l.id"
+    "  AND (t.status_id = p.reblog_of_id OR t.reblog_of_id = p.reblog_of_id)))"
+)
+
+_ROW = "l.id, p.status_id, p.author_id, p.reply_to_account_id, p.reblog_of_id"
+_INSERT = (
+    "INSERT INTO list_timeline (list_id, status_id, author_id, reply_to_account_id, reblog_of_id)"
+)
+
+# A member's recent posts and reblogs into the lists ``l`` (a FROM item) that hold them:
+# for a new member, or a follow whose options changed. A reblog whose original comes in the
+# same batch stays out, as it would had they been fanned out one by one.
+_BACKFILL = (
+    f"WITH recent AS (SELECT {_ROW} FROM {{lists}} CROSS JOIN LATERAL (SELECT * FROM"
+    f"  list_posts p WHERE p.author_id = %(member)s AND {_SHOWN}"
+    f"  AND (p.reblog_of_id IS NULL OR {_REBLOG_SHOWN})"
+    "  ORDER BY p.status_id DESC LIMIT %(backfill)s) p)"
+    f" {_INSERT} SELECT * FROM recent r WHERE r.reblog_of_id IS NULL"
+    " OR r.reblog_of_id NOT IN (SELECT o.status_id FROM recent o WHERE o.id = r.id)"
+    " ON CONFLICT DO NOTHING"
+)
+
+
+def _follow_ended(cur: Cursor, follower: str, followed: str) -> None:
+    """List accounts belong to the follow (Mastodon): when it ends, by an unfollow or a
+    block, the account leaves every list of the follower, with all it put there. Derived
+    here rather than recorded on each list's stream: the log already says the follow ended,
+    and ListMemberAdded names the follow it joined under (see UserList)."""
+    cur.execute(
+        "DELETE FROM list_follows WHERE follower_id = %s AND followed_id = %s",
+        (follower, followed),
+    )
+    for table, column in (("list_timeline", "author_id"), ("list_members", "account_id")):
+        cur.execute(
+            f"DELETE FROM {table} t USING lists l WHERE l.id = t.list_id"
+            f" AND l.owner_id = %s AND t.{column} = %s",
+            (follower, followed),
+        )
 
 
 class Lists(Projection):
@@ -60,16 +106,21 @@ class Lists(Projection):
     @handles(list_events.ListMemberAdded)
     def member_added(self, cur: Cursor, event: list_events.ListMemberAdded) -> None:
         list_id = flake_of(event.originator_id)
+        # Only under a follow standing since the one it joined under (0: an older event,
+        # from the follow's first version): an unfollow racing the add wins, as it does
+        # on the write side.
         cur.execute(
-            "INSERT INTO list_members (list_id, account_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-            (list_id, event.account_id),
+            "INSERT INTO list_members (list_id, account_id) SELECT l.id, f.followed_id"
+            " FROM lists l JOIN list_follows f ON f.follower_id = l.owner_id"
+            " WHERE l.id = %s AND f.followed_id = %s AND f.since_version <= greatest(%s, 1)"
+            " ON CONFLICT DO NOTHING",
+            (list_id, event.account_id, event.follow_version),
         )
+        if cur.rowcount == 0:
+            return
         cur.execute(
-            "INSERT INTO list_timeline (list_id, status_id, author_id, reply_to_account_id)"
-            " SELECT l.id, p.status_id, p.author_id, p.reply_to_account_id"
-            f" FROM list_posts p JOIN lists l ON l.id = %s WHERE p.author_id = %s AND {_SHOWN}"
-            " ORDER BY p.status_id DESC LIMIT %s ON CONFLICT DO NOTHING",
-            (list_id, event.account_id, BACKFILL),
+            _BACKFILL.format(lists="(SELECT * FROM lists WHERE id = %(list)s) l"),
+            {"list": list_id, "member": event.account_id, "backfill": BACKFILL},
         )
 
     @handles(list_events.ListMemberRemoved)
@@ -95,8 +146,7 @@ class Lists(Projection):
             (status_id, event.actor, visibility, reply_to),
         )
         cur.execute(
-            "INSERT INTO list_timeline (list_id, status_id, author_id, reply_to_account_id)"
-            " SELECT l.id, p.status_id, p.author_id, p.reply_to_account_id"
+            f"{_INSERT} SELECT {_ROW}"
             " FROM list_posts p JOIN list_members m ON m.account_id = p.author_id"
             f" JOIN lists l ON l.id = m.list_id WHERE p.status_id = %s AND {_SHOWN}"
             " ON CONFLICT DO NOTHING",
@@ -105,41 +155,74 @@ class Lists(Projection):
 
     @handles(status_events.Delete)
     def unposted(self, cur: Cursor, event: status_events.Delete) -> None:
+        """Its reblogs leave every list with it."""
         status_id = flake_of(event.originator_id)
+        cur.execute(
+            "DELETE FROM list_timeline t USING list_posts p WHERE p.reblog_of_id = %s"
+            " AND t.status_id = p.status_id",
+            (status_id,),
+        )
+        cur.execute("DELETE FROM list_posts WHERE reblog_of_id = %s", (status_id,))
         cur.execute("DELETE FROM list_timeline WHERE status_id = %s", (status_id,))
         cur.execute("DELETE FROM list_posts WHERE status_id = %s", (status_id,))
 
+    @handles(reblog_events.Announce)
+    def reblogged(self, cur: Cursor, event: reblog_events.Announce) -> None:
+        """Into the lists holding the reblogger, as Mastodon fans reblogs out to lists;
+        nothing at all if the original is already gone. A reblog is no reply, so the list's
+        replies policy never hides one."""
+        cur.execute(
+            "INSERT INTO list_posts (status_id, author_id, visibility, reblog_of_id,"
+            " reblog_of_author_id) SELECT %s, %s, %s, status_id, author_id FROM list_posts"
+            " WHERE status_id = %s AND reblog_of_id IS NULL ON CONFLICT DO NOTHING",
+            (
+                event.reblog_id,
+                event.actor,
+                visibility_of(event.actor, event.to, event.cc),
+                event.object,
+            ),
+        )
+        cur.execute(
+            f"{_INSERT} SELECT {_ROW}"
+            " FROM list_posts p JOIN list_members m ON m.account_id = p.author_id"
+            " JOIN lists l ON l.id = m.list_id WHERE p.status_id = %s"
+            f" AND {_SHOWN} AND {_REBLOG_SHOWN} ON CONFLICT DO NOTHING",
+            (event.reblog_id,),
+        )
+
+    @handles(reblog_events.Undo)
+    def unreblogged(self, cur: Cursor, event: reblog_events.Undo) -> None:
+        cur.execute("DELETE FROM list_timeline WHERE status_id = %s", (event.reblog_id,))
+        cur.execute("DELETE FROM list_posts WHERE status_id = %s", (event.reblog_id,))
+
     @handles(graph_events.Follow)
     def followed(self, cur: Cursor, event: graph_events.Follow) -> None:
+        """New options on a follow (a new follow finds the account in none of the
+        follower's lists): hiding reblogs takes the account's reblogs out of them, showing
+        them brings the recent ones."""
         cur.execute(
-            "INSERT INTO list_follows (follower_id, followed_id) VALUES (%s, %s)"
-            " ON CONFLICT DO NOTHING",
-            (event.actor, event.object),
+            "INSERT INTO list_follows (follower_id, followed_id, reblogs, since_version)"
+            " VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (follower_id, followed_id) DO UPDATE SET reblogs = excluded.reblogs",
+            (event.actor, event.object, event.reblogs, event.originator_version),
         )
-        # A member followed again: their recent posts, private ones now included, return
-        # to the follower's lists that hold them.
+        if not event.reblogs:
+            cur.execute(
+                "DELETE FROM list_timeline t USING lists l WHERE l.id = t.list_id"
+                " AND l.owner_id = %s AND t.author_id = %s AND t.reblog_of_id IS NOT NULL",
+                (event.actor, event.object),
+            )
         cur.execute(
-            "INSERT INTO list_timeline (list_id, status_id, author_id, reply_to_account_id)"
-            " SELECT l.id, p.status_id, p.author_id, p.reply_to_account_id"
-            " FROM lists l JOIN list_members m ON m.list_id = l.id AND m.account_id = %s"
-            " CROSS JOIN LATERAL (SELECT * FROM list_posts p WHERE p.author_id = %s"
-            "  AND p.visibility <> 'direct' ORDER BY p.status_id DESC LIMIT %s) p"
-            " WHERE l.owner_id = %s ON CONFLICT DO NOTHING",
-            (event.object, event.object, BACKFILL, event.actor),
+            _BACKFILL.format(
+                lists="(SELECT l.* FROM lists l JOIN list_members m ON m.list_id = l.id"
+                " AND m.account_id = %(member)s WHERE l.owner_id = %(owner)s) l"
+            ),
+            {"owner": event.actor, "member": event.object, "backfill": BACKFILL},
         )
 
     @handles(graph_events.Undo)
     def unfollowed(self, cur: Cursor, event: graph_events.Undo) -> None:
-        cur.execute(
-            "DELETE FROM list_follows WHERE follower_id = %s AND followed_id = %s",
-            (event.actor, event.object),
-        )
-        cur.execute(
-            "DELETE FROM list_timeline t USING lists l, list_posts p"
-            " WHERE l.id = t.list_id AND l.owner_id = %s AND t.author_id = %s"
-            " AND p.status_id = t.status_id AND p.visibility = 'private'",
-            (event.actor, event.object),
-        )
+        _follow_ended(cur, event.actor, event.object)
 
 
 async def by_id(conn: AsyncConnection[Any], list_id: str) -> dict[str, Any] | None:

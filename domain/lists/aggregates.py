@@ -1,4 +1,4 @@
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from uuid import UUID
 
 from tidings.domain.aggregate import Aggregate
@@ -33,7 +33,8 @@ class UserList(Aggregate):
         self.title = ""
         self.replies_policy = "list"
         self.exclusive = False
-        self.members: set[str] = set()
+        # member -> the version of the owner's follow stream it joined under
+        self.members: dict[str, int] = {}
         self.deleted = False
 
     def create(self, owner: str, title: str, replies_policy: str, exclusive: bool) -> None:
@@ -70,15 +71,28 @@ class UserList(Aggregate):
         self.check_owner(by)
         self.trigger(events.ListDeleted)
 
-    def add(self, by: str, account_ids: list[str], followed: Collection[str]) -> None:
-        """``followed``: those of ``account_ids`` the owner follows; only they may join."""
+    def add(
+        self,
+        by: str,
+        account_ids: list[str],
+        followed: Mapping[str, int],
+        standing: Collection[str],
+    ) -> None:
+        """``followed``: those of ``account_ids`` the owner follows, each with its follow
+        stream's version; only they may join. ``standing``: the members whose follow has
+        stood since they joined. One whose follow ended since is no member any more (list
+        accounts belong to the follow) and joins again, under the follow of now."""
         self.check_owner(by)
         for account_id in dict.fromkeys(account_ids):
             if account_id not in followed:
                 raise Invalid("Validation failed: you must follow an account to add it to a list")
         for account_id in dict.fromkeys(account_ids):
-            if account_id not in self.members:
-                self.trigger(events.ListMemberAdded, account_id=account_id)
+            if account_id not in self.members or account_id not in standing:
+                self.trigger(
+                    events.ListMemberAdded,
+                    account_id=account_id,
+                    follow_version=followed[account_id],
+                )
 
     def remove(self, by: str, account_ids: list[str]) -> None:
         self.check_owner(by)
@@ -96,6 +110,6 @@ class UserList(Aggregate):
         elif isinstance(event, events.ListDeleted):
             self.deleted = True
         elif isinstance(event, events.ListMemberAdded):
-            self.members.add(event.account_id)
+            self.members[event.account_id] = event.follow_version
         elif isinstance(event, events.ListMemberRemoved):
-            self.members.discard(event.account_id)
+            self.members.pop(event.account_id, None)

@@ -5,6 +5,7 @@ from typing import Any
 
 import psycopg
 
+from tests.api.test_reblogs import reblog
 from tests.api.test_statuses import follow, post, scoped_auth
 from tests.api.test_timelines import _link, timeline
 from tests.helpers import Client, User, event_count
@@ -154,13 +155,6 @@ def test_list_timeline_shows_what_members_post_that_the_owner_may_see(
         timeline(client, f"list/{listed}", alice, **{"exclude_visibilities[]": "private"})
     ) == {early, posted["public"], posted["unlisted"], dave_public}
 
-    # A private post shows only while the owner follows its author.
-    client.post(f"/api/v1/accounts/{dave.id}/unfollow", headers=alice.auth)
-    assert dave_private not in timeline(client, f"list/{listed}", alice)
-    assert dave_public in timeline(client, f"list/{listed}", alice)
-    follow(client, alice, dave)
-    assert dave_private in timeline(client, f"list/{listed}", alice)
-
     deleted = client.delete(f"/api/v1/statuses/{posted['unlisted']}", headers=bob.auth)
     assert deleted.status_code == 200
     remove(client, alice, listed, dave)
@@ -249,3 +243,130 @@ def test_bad_list_input_is_refused_and_writes_nothing(
     assert client.get(f"/api/v1/timelines/list/{listed}", headers=write_only).status_code == 403
     assert client.get("/api/v1/lists").status_code == 401
     assert event_count(db) == before
+
+
+def _reblogs_option(client: Client, follower: User, followed: User, shown: bool) -> None:
+    response = client.post(
+        f"/api/v1/accounts/{followed.id}/follow",
+        headers=follower.auth,
+        data={"reblogs": "true" if shown else "false"},
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_members_reblogs_reach_the_list_as_they_reach_the_home(
+    client: Client, db: psycopg.Connection[Any], store: Tidings
+) -> None:
+    alice, bob, carol = client.register("alice"), client.register("bob"), client.register("carol")
+    erin = client.register("erin")
+    for friend in (bob, carol):
+        follow(client, alice, friend)
+    listed = make_list(client, alice)["id"]
+    add(client, alice, listed, bob)
+    path = f"list/{listed}"
+
+    news = post(client, erin, "news")["id"]
+    boosted = reblog(client, bob, news)["id"]
+    reblog(client, carol, news)  # carol is no member
+    page = client.get(f"/api/v1/timelines/{path}", headers=alice.auth).json()
+    assert [(s["id"], s["reblog"]["id"]) for s in page] == [(boosted, news)]
+    assert page[0]["account"]["id"] == bob.id
+
+    # Never a reblog of the owner's own post, nor one of a post the list already holds.
+    reblog(client, bob, post(client, alice, "mine")["id"])
+    add(client, alice, listed, carol)
+    by_carol = post(client, carol, "carol's")["id"]
+    reblog(client, bob, by_carol)
+    assert timeline(client, path, alice) == [by_carol, boosted]
+
+    # Hiding bob's reblogs takes them out; showing them brings the recent ones back.
+    _reblogs_option(client, alice, bob, shown=False)
+    assert timeline(client, path, alice) == [by_carol]
+    later = reblog(client, bob, post(client, erin, "later")["id"])["id"]
+    assert timeline(client, path, alice) == [by_carol]
+    _reblogs_option(client, alice, bob, shown=True)
+    assert timeline(client, path, alice) == [later, by_carol, boosted]
+
+    # Unreblogged, or its original deleted: gone from the list.
+    client.post(f"/api/v1/statuses/{news}/unreblog", headers=bob.auth)
+    assert timeline(client, path, alice) == [later, by_carol]
+    gone = client.get(f"/api/v1/statuses/{later}").json()["reblog"]["id"]
+    assert client.delete(f"/api/v1/statuses/{gone}", headers=erin.auth).status_code == 200
+    assert timeline(client, path, alice) == [by_carol]
+
+    # A member joining brings their recent reblogs along, as a new follow does.
+    dave = client.register("dave")
+    follow(client, alice, dave)
+    again = reblog(client, dave, post(client, erin, "again")["id"])["id"]
+    other = make_list(client, alice, "dave")["id"]
+    add(client, alice, other, dave)
+    assert timeline(client, f"list/{other}", alice) == [again]
+    remove(client, alice, other, dave)
+    assert timeline(client, f"list/{other}", alice) == []
+    assert set(verify(db, store, "lists").values()) == {0}
+
+
+def test_a_reblog_is_shown_in_a_list_only_where_its_original_may_be_seen(client: Client) -> None:
+    alice, bob, erin = client.register("alice"), client.register("bob"), client.register("erin")
+    follow(client, alice, bob)
+    listed = make_list(client, alice)["id"]
+    add(client, alice, listed, bob)
+    # Only its author may reblog a private post: bob's own, shown as alice follows him.
+    private = post(client, bob, "followers", visibility="private")["id"]
+    own = reblog(client, bob, private)
+    assert own["visibility"] == "private"
+    assert timeline(client, f"list/{listed}", alice) == [private]  # the original, once
+    public = post(client, erin, "public")["id"]
+    boosted = reblog(client, bob, public, visibility="unlisted")["id"]
+    assert timeline(client, f"list/{listed}", alice) == [boosted, private]
+    assert timeline(client, f"list/{listed}", alice, **{"exclude_visibilities[]": "unlisted"}) == [
+        private
+    ]
+
+
+def test_unfollowing_takes_the_account_out_of_the_followers_lists(
+    client: Client, db: psycopg.Connection[Any], store: Tidings, database: str
+) -> None:
+    alice, bob, carol = client.register("alice"), client.register("bob"), client.register("carol")
+    for friend in (bob, carol):
+        follow(client, alice, friend)
+    follow(client, carol, bob)
+    first, second = make_list(client, alice, "one")["id"], make_list(client, alice, "two")["id"]
+    theirs = make_list(client, carol, "carol's")["id"]
+    add(client, alice, first, bob, carol)
+    add(client, alice, second, bob)
+    add(client, carol, theirs, bob)
+    public = post(client, bob, "public")["id"]
+    reblogged = reblog(client, bob, post(client, carol, "boost me")["id"])["id"]
+    by_carol = client.get(f"/api/v1/statuses/{reblogged}").json()["reblog"]["id"]
+    events_before = event_count(db)
+
+    assert client.post(f"/api/v1/accounts/{bob.id}/unfollow", headers=alice.auth).status_code == 200
+    for listed in (first, second):
+        assert bob.id not in member_ids(client, alice, listed)
+    assert member_ids(client, alice, first) == [carol.id]
+    assert client.get(f"/api/v1/accounts/{bob.id}/lists", headers=alice.auth).json() == []
+    assert timeline(client, f"list/{first}", alice) == [by_carol]  # all bob put there left
+    assert timeline(client, f"list/{second}", alice) == []
+    assert member_ids(client, carol, theirs) == [bob.id]  # only the unfollower's lists
+    assert public in timeline(client, f"list/{theirs}", carol)
+    # Derived from the Undo: the lists' streams record nothing more.
+    assert event_count(db) == events_before + 1
+
+    # Following again does not bring bob back into the lists; adding him again does.
+    follow(client, alice, bob)
+    assert bob.id not in member_ids(client, alice, second)
+    assert timeline(client, f"list/{second}", alice) == []
+    add(client, alice, second, bob)
+    assert member_ids(client, alice, second) == [bob.id]
+    assert timeline(client, f"list/{second}", alice) == [reblogged, public]
+
+    # A list post reaches the members of the moment: not one whose follow ended.
+    client.post(f"/api/v1/accounts/{bob.id}/unfollow", headers=alice.auth)
+    listed_post = post(client, alice, "for the list", visibility=f"list:{second}")["id"]
+    assert client.get(f"/api/v1/statuses/{listed_post}", headers=bob.auth).status_code == 404
+    assert listed_post not in timeline(client, "home", bob)
+
+    with psycopg.connect(database, autocommit=True) as conn:
+        for name in ("lists", "home_timeline"):
+            assert set(verify(conn, store, name).values()) == {0}, name
