@@ -9,12 +9,23 @@ from psycopg import AsyncConnection
 from tidings.domain.addressing import recipients, visibility_of
 from tidings.domain.graph import events as graph_events
 from tidings.domain.ids import flake_of
+from tidings.domain.lists import events as list_events
 from tidings.domain.reblogs import events as reblog_events
 from tidings.domain.statuses import events as status_events
 from tidings.projections.statuses import SELECT, Window
 from tidings.projections.tracking import Cursor, Projection, handles
 
 BACKFILL = 40  # posts of a newly followed account copied into the follower's home
+
+
+def _exclusive(owner: str, author: str) -> str:
+    """Whether ``author`` is a member of one of ``owner``'s exclusive lists (SQL
+    expressions both): Mastodon 4.2 keeps such posts out of the home when they are fanned
+    out, so a later change of the list shows in later posts only, as there."""
+    return (
+        "EXISTS (SELECT FROM home_list_members m JOIN home_lists l ON l.id = m.list_id"
+        f" WHERE m.account_id = {author} AND m.owner_id = {owner} AND l.exclusive)"
+    )
 
 
 class HomeTimeline(Projection):
@@ -33,22 +44,17 @@ class HomeTimeline(Projection):
         if visibility in ("direct", "list"):  # for the addressed alone, not all followers
             cur.execute(
                 "INSERT INTO home_timeline (owner_id, status_id, author_id)"
-                " SELECT unnest(%s::text[]), %s, %s ON CONFLICT DO NOTHING",
-                ([event.actor, *addressed], status_id, event.actor),
+                " SELECT o, %s, %s FROM unnest(%s::text[]) o"
+                f" WHERE NOT {_exclusive('o', '%s')} ON CONFLICT DO NOTHING",
+                (status_id, event.actor, [event.actor, *addressed], event.actor),
             )
             return
         cur.execute(
             "INSERT INTO home_timeline (owner_id, status_id, author_id)"
-            " SELECT follower_id, %s, %s FROM home_follows WHERE followed_id = %s"
-            " UNION SELECT unnest(%s::text[]), %s, %s ON CONFLICT DO NOTHING",
-            (
-                status_id,
-                event.actor,
-                event.actor,
-                [event.actor, *addressed],
-                status_id,
-                event.actor,
-            ),
+            " SELECT o.owner_id, %s, %s FROM (SELECT follower_id AS owner_id FROM home_follows"
+            "  WHERE followed_id = %s UNION SELECT unnest(%s::text[])) o"
+            f" WHERE NOT {_exclusive('o.owner_id', '%s')} ON CONFLICT DO NOTHING",
+            (status_id, event.actor, event.actor, [event.actor, *addressed], event.actor),
         )
 
     @handles(status_events.Delete)
@@ -86,6 +92,7 @@ class HomeTimeline(Projection):
             " FROM home_posts p, (SELECT follower_id AS owner_id FROM home_follows"
             "  WHERE followed_id = %(actor)s AND reblogs UNION SELECT %(actor)s) o"
             " WHERE p.status_id = %(reblog)s AND o.owner_id <> p.reblog_of_author_id"
+            f" AND NOT {_exclusive('o.owner_id', '%(actor)s')}"
             " AND NOT EXISTS (SELECT FROM home_timeline h WHERE h.owner_id = o.owner_id"
             "  AND (h.status_id = p.reblog_of_id OR h.reblog_of_id = p.reblog_of_id))"
             " ON CONFLICT DO NOTHING",
@@ -143,6 +150,51 @@ class HomeTimeline(Projection):
             " WHERE h.owner_id = %s AND h.author_id = %s AND p.status_id = h.status_id"
             " AND p.visibility NOT IN ('direct', 'list')",
             (event.actor, event.object),
+        )
+        # And the account leaves the follower's lists with it (list accounts belong to the
+        # follow): this copy of the exclusive lists follows the lists read model's rule.
+        cur.execute(
+            "DELETE FROM home_list_members WHERE account_id = %s AND owner_id = %s",
+            (event.object, event.actor),
+        )
+
+    @handles(list_events.ListCreated)
+    def list_created(self, cur: Cursor, event: list_events.ListCreated) -> None:
+        cur.execute(
+            "INSERT INTO home_lists (id, owner_id, exclusive) VALUES (%s, %s, %s)"
+            " ON CONFLICT DO NOTHING",
+            (flake_of(event.originator_id), event.owner_id, event.exclusive),
+        )
+
+    @handles(list_events.ListRenamed)
+    def list_changed(self, cur: Cursor, event: list_events.ListRenamed) -> None:
+        cur.execute(
+            "UPDATE home_lists SET exclusive = %s WHERE id = %s",
+            (event.exclusive, flake_of(event.originator_id)),
+        )
+
+    @handles(list_events.ListDeleted)
+    def list_deleted(self, cur: Cursor, event: list_events.ListDeleted) -> None:
+        list_id = flake_of(event.originator_id)
+        cur.execute("DELETE FROM home_list_members WHERE list_id = %s", (list_id,))
+        cur.execute("DELETE FROM home_lists WHERE id = %s", (list_id,))
+
+    @handles(list_events.ListMemberAdded)
+    def list_member_added(self, cur: Cursor, event: list_events.ListMemberAdded) -> None:
+        # Only while followed, as in the lists read model: an unfollow racing the add wins.
+        cur.execute(
+            "INSERT INTO home_list_members (list_id, owner_id, account_id)"
+            " SELECT l.id, l.owner_id, f.followed_id FROM home_lists l JOIN home_follows f"
+            " ON f.follower_id = l.owner_id AND f.followed_id = %s WHERE l.id = %s"
+            " ON CONFLICT DO NOTHING",
+            (event.account_id, flake_of(event.originator_id)),
+        )
+
+    @handles(list_events.ListMemberRemoved)
+    def list_member_removed(self, cur: Cursor, event: list_events.ListMemberRemoved) -> None:
+        cur.execute(
+            "DELETE FROM home_list_members WHERE list_id = %s AND account_id = %s",
+            (flake_of(event.originator_id), event.account_id),
         )
 
     @handles(graph_events.Accept)
