@@ -125,6 +125,7 @@ class HomeTimeline(Projection):
             "INSERT INTO home_timeline (owner_id, status_id, author_id, reblog_of_id)"
             " SELECT %(owner)s, p.status_id, p.author_id, p.reblog_of_id FROM home_posts p"
             " WHERE p.author_id = %(author)s AND p.visibility NOT IN ('direct', 'list')"
+            f" AND NOT {_exclusive('%(owner)s', '%(author)s')}"
             " AND (p.reblog_of_id IS NULL OR (%(reblogs)s"
             "  AND p.reblog_of_author_id NOT IN (%(owner)s, %(author)s)"
             "  AND NOT EXISTS (SELECT FROM home_timeline h WHERE h.owner_id = %(owner)s"

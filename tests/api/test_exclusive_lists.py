@@ -7,7 +7,7 @@ from typing import Any
 
 import psycopg
 
-from tests.api.test_lists import add, make_list, remove
+from tests.api.test_lists import _reblogs_option, add, make_list, remove
 from tests.api.test_reblogs import reblog
 from tests.api.test_statuses import follow, post
 from tests.api.test_timelines import timeline
@@ -36,6 +36,10 @@ def test_an_exclusive_lists_members_skip_the_owners_home_from_then_on(
     assert timeline(client, "home", alice) == [by_carol, before]
     assert mention in timeline(client, "direct", alice)
     assert timeline(client, "home", bob)[:2] == [mention, boosted]  # bob's own home is his
+    # New follow options bring back recent posts, but none an exclusive list holds.
+    _reblogs_option(client, alice, bob, shown=False)
+    _reblogs_option(client, alice, bob, shown=True)
+    assert timeline(client, "home", alice) == [by_carol, before]
 
     # No longer exclusive: later posts reach the home, the earlier ones stay out.
     client.put(f"/api/v1/lists/{close}", headers=alice.auth, json={"exclusive": False})
