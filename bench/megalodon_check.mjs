@@ -309,6 +309,21 @@ async function runChecks (base) {
     )
   })
 
+  await c.check('getListTimeline_reblog', async () => {
+    const list = (await bob.api.createList(`boosts ${suffix}`)).data
+    await bob.api.addAccountsToList(list.id, [alice.id])
+    const original = (await stranger.api.postStatus(`boost me ${suffix}`, { visibility: 'public' })).data
+    const boosted = (await alice.api.reblogStatus(original.id)).data
+    const inList = async () => (await bob.api.getListTimeline(list.id, { limit: 40 })).data
+    await waitFor(
+      async () => (await inList()).some(s => s.id === boosted.id && s.reblog?.id === original.id),
+      "alice's reblog is not in bob's list timeline"
+    )
+    await alice.api.unreblogStatus(original.id)
+    await waitFor(async () => !ids(await inList()).includes(boosted.id), 'the undone reblog stays in the list')
+    await bob.api.deleteList(list.id)
+  })
+
   await c.check('favouriteStatus', async () => {
     const { data } = await bob.api.favouriteStatus(posts.public.id)
     assert(data.favourited === true && data.favourites_count === 1, `favourited ${data.favourited}, count ${data.favourites_count}`)
