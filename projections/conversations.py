@@ -106,20 +106,6 @@ async def owned(
     return row if row is not None and row["account_id"] == owner_id else None
 
 
-async def ids_for(
-    conn: AsyncConnection[Any], account_id: str, conversation_ids: list[str]
-) -> dict[str, str]:
-    """The account's participation in each of the threads it has one in."""
-    if not conversation_ids:
-        return {}
-    cur = await conn.execute(
-        "SELECT conversation_id, id FROM participations"
-        " WHERE account_id = %s AND conversation_id = ANY(%s)",
-        (account_id, conversation_ids),
-    )
-    return {r["conversation_id"]: r["id"] for r in await cur.fetchall()}
-
-
 class Window(Protocol):
     limit: int
 

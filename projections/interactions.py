@@ -93,27 +93,3 @@ async def favourited_by(
         (status_id, *values, window.limit),
     )
     return await cur.fetchall()
-
-
-async def viewer_marks(
-    conn: AsyncConnection[Any], viewer_id: str, status_ids: list[str]
-) -> tuple[set[str], dict[str, str | None]]:
-    """Which of the statuses the viewer favourited, and bookmarked (with the folder): one
-    query for a whole page."""
-    if not status_ids:
-        return set(), {}
-    cur = await conn.execute(
-        "SELECT 'f' AS kind, status_id, NULL AS folder_id FROM favourites"
-        " WHERE account_id = %s AND status_id = ANY(%s)"
-        " UNION ALL SELECT 'b', status_id, folder_id FROM bookmarks"
-        " WHERE account_id = %s AND status_id = ANY(%s)",
-        (viewer_id, status_ids, viewer_id, status_ids),
-    )
-    favourited: set[str] = set()
-    bookmarked: dict[str, str | None] = {}
-    for row in await cur.fetchall():
-        if row["kind"] == "f":
-            favourited.add(row["status_id"])
-        else:
-            bookmarked[row["status_id"]] = row["folder_id"]
-    return favourited, bookmarked

@@ -333,30 +333,6 @@ async def reblogged_by(
     return await cur.fetchall()
 
 
-async def status_marks(
-    conn: AsyncConnection[Any], viewer_id: str | None, status_ids: list[str]
-) -> tuple[set[str], dict[str, Any]]:
-    """Which of the statuses the viewer reblogged, and when each pinned one was pinned
-    (a status is only ever pinned by its author): one query for a whole page."""
-    if not status_ids:
-        return set(), {}
-    cur = await conn.execute(
-        "SELECT 'r' AS kind, reblog_of_id AS status_id, NULL::timestamptz AS at FROM statuses"
-        " WHERE account_id = %s AND reblog_of_id = ANY(%s)"
-        " UNION ALL SELECT 'p', status_id, pinned_at FROM pinned_statuses"
-        " WHERE status_id = ANY(%s)",
-        (viewer_id, status_ids, status_ids),
-    )
-    reblogged: set[str] = set()
-    pinned: dict[str, Any] = {}
-    for row in await cur.fetchall():
-        if row["kind"] == "r":
-            reblogged.add(row["status_id"])
-        else:
-            pinned[row["status_id"]] = row["at"]
-    return reblogged, pinned
-
-
 async def pinned_page(
     conn: AsyncConnection[Any], account_id: str, window: Window
 ) -> list[dict[str, Any]]:

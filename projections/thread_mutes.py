@@ -1,10 +1,6 @@
 """Which conversations each reader muted, and until when. An expired mute is not deleted:
 it stops matching at read time (``expires_at > now()``), so no job has to remove it."""
 
-from typing import Any
-
-from psycopg import AsyncConnection
-
 from tidings.domain.thread_mutes import events
 from tidings.projections.tracking import Cursor, Projection, handles
 
@@ -34,17 +30,3 @@ class ThreadMutes(Projection):
             "DELETE FROM thread_mutes WHERE account_id = %s AND conversation_id = %s",
             (event.account_id, event.conversation_id),
         )
-
-
-async def muted_conversations(
-    conn: AsyncConnection[Any], viewer_id: str, conversation_ids: list[str]
-) -> set[str]:
-    """Which of the conversations the viewer has muted now: one query for a whole page."""
-    if not conversation_ids:
-        return set()
-    cur = await conn.execute(
-        "SELECT conversation_id FROM thread_mutes WHERE account_id = %s"
-        " AND conversation_id = ANY(%s) AND (expires_at IS NULL OR expires_at > now())",
-        (viewer_id, conversation_ids),
-    )
-    return {r["conversation_id"] for r in await cur.fetchall()}

@@ -34,14 +34,7 @@ from tidings.domain.ids import is_flake, new_id
 from tidings.domain.oauth.aggregates import grants
 from tidings.domain.reblogs.commands import UnreblogStatus
 from tidings.domain.statuses.commands import DeleteStatus, PollDraft, PostStatus
-from tidings.projections import (
-    accounts,
-    blocks,
-    conversations,
-    interactions,
-    statuses,
-    thread_mutes,
-)
+from tidings.projections import accounts, blocks, marks, statuses
 
 MAX_IDS = 100  # per GET /api/v1/statuses, as Mastodon and Pleroma allow
 MIN_EXPIRES_IN = 3600  # Pleroma's shortest lifetime for an expiring status, in seconds
@@ -160,30 +153,21 @@ async def render_page(
         for a in (r["account_id"], r["in_reply_to_account_id"], *mentioned_ids(r))
         if a is not None
     } | {r["account_id"] for r in rows}
-    everything_ids = [r["id"] for r in everything]
-    favourited: set[str] = set()
-    bookmarks: dict[str, str | None] = {}
-    participations: dict[str, str] = {}
-    muted: set[str] = set()
-    if viewer_id is not None:
-        favourited, bookmarks = await interactions.viewer_marks(conn, viewer_id, everything_ids)
-        threads = {r["conversation_id"] for r in everything if r["conversation_id"]}
-        participations = await conversations.ids_for(conn, viewer_id, sorted(threads))
-        muted = await thread_mutes.muted_conversations(conn, viewer_id, sorted(threads))
-    reblogged, pinned = await statuses.status_marks(conn, viewer_id, everything_ids)
+    threads = sorted({r["conversation_id"] for r in everything if r["conversation_id"]})
+    found = await marks.of_page(conn, viewer_id, [r["id"] for r in everything], threads)
     ctx = StatusContext(
         settings=settings,
         accounts=await accounts.by_ids(conn, sorted(account_ids)),
         visible_parents=visible_parents,
         quotes_existing={r["id"] for r in quote_rows},
-        favourited=favourited,
-        bookmarks=bookmarks,
-        participations=participations,
+        favourited=found.favourited,
+        bookmarks=found.bookmarks,
+        participations=found.participations,
         polls=await rendered_polls(conn, proper, viewer_id),
         viewer_id=viewer_id,
-        reblogged=reblogged,
-        pinned=pinned,
-        muted_threads=muted,
+        reblogged=found.reblogged,
+        pinned=found.pinned,
+        muted_threads=found.muted_threads,
     )
     ctx.quoted = {
         q["id"]: render_status(q, ctx, nested=True)
