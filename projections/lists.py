@@ -55,10 +55,11 @@ _BACKFILL = (
 
 
 def _follow_ended(cur: Cursor, follower: str, followed: str) -> None:
-    """List accounts belong to the follow (Mastodon): when it ends, by an unfollow or a
-    block, the account leaves every list of the follower, with all it put there. Derived
-    here rather than recorded on each list's stream: the log already says the follow ended,
-    and ListMemberAdded names the follow it joined under (see UserList)."""
+    """List accounts belong to the follow (Mastodon): when it ends (an unfollow, a
+    refused request, a removal from the followers, a block's Undo or Reject) the account
+    leaves every list of the follower, with all it put there. Derived here rather than
+    recorded on each list's stream: the log already says the follow ended, and
+    ListMemberAdded names the follow it joined under (see UserList)."""
     cur.execute(
         "DELETE FROM list_follows WHERE follower_id = %s AND followed_id = %s",
         (follower, followed),
@@ -199,30 +200,45 @@ class Lists(Projection):
     def followed(self, cur: Cursor, event: graph_events.Follow) -> None:
         """New options on a follow (a new follow finds the account in none of the
         follower's lists): hiding reblogs takes the account's reblogs out of them, showing
-        them brings the recent ones."""
+        them brings the recent ones. A request is no follow until accepted."""
+        if not event.requested:
+            self._follow(cur, event.actor, event.object, event.reblogs, event.originator_version)
+
+    @handles(graph_events.Accept)
+    def accepted(self, cur: Cursor, event: graph_events.Accept) -> None:
+        """The follow starts here, so members may join under it from this version on."""
+        self._follow(cur, event.object, event.actor, event.reblogs, event.originator_version)
+
+    def _follow(self, cur: Cursor, follower: str, followed: str, reblogs: bool, at: int) -> None:
         cur.execute(
             "INSERT INTO list_follows (follower_id, followed_id, reblogs, since_version)"
             " VALUES (%s, %s, %s, %s)"
             " ON CONFLICT (follower_id, followed_id) DO UPDATE SET reblogs = excluded.reblogs",
-            (event.actor, event.object, event.reblogs, event.originator_version),
+            (follower, followed, reblogs, at),
         )
-        if not event.reblogs:
+        if not reblogs:
             cur.execute(
                 "DELETE FROM list_timeline t USING lists l WHERE l.id = t.list_id"
                 " AND l.owner_id = %s AND t.author_id = %s AND t.reblog_of_id IS NOT NULL",
-                (event.actor, event.object),
+                (follower, followed),
             )
         cur.execute(
             _BACKFILL.format(
                 lists="(SELECT l.* FROM lists l JOIN list_members m ON m.list_id = l.id"
                 " AND m.account_id = %(member)s WHERE l.owner_id = %(owner)s) l"
             ),
-            {"owner": event.actor, "member": event.object, "backfill": BACKFILL},
+            {"owner": follower, "member": followed, "backfill": BACKFILL},
         )
 
     @handles(graph_events.Undo)
     def unfollowed(self, cur: Cursor, event: graph_events.Undo) -> None:
         _follow_ended(cur, event.actor, event.object)
+
+    @handles(graph_events.Reject)
+    def rejected(self, cur: Cursor, event: graph_events.Reject) -> None:
+        """A request refused, or a follower removed (also by a block): the follower's
+        follow ends, read the follower's way round."""
+        _follow_ended(cur, event.object, event.actor)
 
 
 async def by_id(conn: AsyncConnection[Any], list_id: str) -> dict[str, Any] | None:

@@ -5,6 +5,8 @@ from typing import Any
 
 import psycopg
 
+from tests.api.test_blocks import block
+from tests.api.test_follows import lock
 from tests.api.test_reblogs import reblog
 from tests.api.test_statuses import follow, post, scoped_auth
 from tests.api.test_timelines import _link, timeline
@@ -370,3 +372,41 @@ def test_unfollowing_takes_the_account_out_of_the_followers_lists(
     with psycopg.connect(database, autocommit=True) as conn:
         for name in ("lists", "home_timeline"):
             assert set(verify(conn, store, name).values()) == {0}, name
+
+
+def test_a_removal_from_followers_or_a_block_ends_membership_and_a_request_must_be_accepted(
+    client: Client, db: psycopg.Connection[Any], store: Tidings
+) -> None:
+    alice, bob, carol = client.register("alice"), client.register("bob"), client.register("carol")
+    dave = client.register("dave")
+    for friend in (bob, carol):
+        follow(client, alice, friend)
+    listed = make_list(client, alice)["id"]
+    add(client, alice, listed, bob, carol)
+    post(client, bob, "bob's")
+    by_carol = post(client, carol, "carol's")["id"]
+
+    # bob removes alice from his followers (a Reject on her follow's stream).
+    removed = client.post(f"/api/v1/accounts/{alice.id}/remove_from_followers", headers=bob.auth)
+    assert removed.status_code == 200, removed.text
+    assert member_ids(client, alice, listed) == [carol.id]
+    assert timeline(client, f"list/{listed}", alice) == [by_carol]
+    # carol blocks alice: the block ends alice's follow of her, and the membership with it.
+    assert block(client, carol, alice)["blocking"] is True
+    assert member_ids(client, alice, listed) == []
+    assert timeline(client, f"list/{listed}", alice) == []
+
+    # A follow request is no follow: dave joins only once he accepts it.
+    lock(client, dave)
+    follow(client, alice, dave)
+    before = event_count(db)
+    refused = client.post(
+        f"/api/v1/lists/{listed}/accounts", headers=alice.auth, data={"account_ids[]": dave.id}
+    )
+    assert refused.status_code == 422 and event_count(db) == before
+    private = post(client, dave, "followers only", visibility="private")["id"]
+    accepted = client.post(f"/api/v1/follow_requests/{alice.id}/authorize", headers=dave.auth)
+    assert accepted.status_code == 200, accepted.text
+    add(client, alice, listed, dave)
+    assert timeline(client, f"list/{listed}", alice) == [private]
+    assert set(verify(db, store, "lists").values()) == {0}
