@@ -8,6 +8,7 @@ import msgspec
 import pytest
 from eventsourcing.persistence import StoredEvent
 
+from tidings.domain.accounts.commands import RegisterAccount
 from tidings.domain.application import Tidings
 from tidings.domain.errors import Invalid
 from tidings.domain.graph.commands import FollowAccount, UnfollowAccount
@@ -46,8 +47,16 @@ def _members(store: Tidings, list_id: str) -> list[str]:
     return sorted(user_list.members)
 
 
+def _account(store: Tidings, username: str) -> str:
+    account_id = new_id()
+    store.handle(
+        RegisterAccount(account_id=account_id, username=username, email=None, password_hash="x")
+    )
+    return account_id
+
+
 def test_an_unfollow_since_joining_lets_a_member_join_again(store: Tidings) -> None:
-    alice, bob, list_id = new_id(), new_id(), new_id()
+    alice, bob, list_id = _account(store, "alice"), _account(store, "bob"), new_id()
     store.handle(CreateList(list_id=list_id, owner_id=alice, title="friends"))
     store.handle(FollowAccount(follower_id=alice, followed_id=bob))
     add = AddListMembers(list_id=list_id, owner_id=alice, account_ids=[bob])
