@@ -43,6 +43,8 @@ from tidings.api.pleroma.imports import ImportsController
 from tidings.api.pleroma.instance import HealthController, NodeInfoController
 from tidings.api.pleroma.quotes import QuotesController
 from tidings.api.pleroma.relationships import PleromaRelationshipsController
+from tidings.api.streaming.sse import StreamingController
+from tidings.api.streaming.websocket import streaming
 
 ROUTES: list[Any] = [
     AccountsController,
@@ -85,4 +87,6 @@ ROUTES: list[Any] = [
     AccountBlocksController,
     BlocksController,
     DomainBlocksController,
+    streaming,
+    StreamingController,
 ]

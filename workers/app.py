@@ -10,10 +10,12 @@ from litestar import Litestar
 from tidings.api.app import Hook, create_app
 from tidings.api.services import Services
 from tidings.api.settings import Settings
+from tidings.api.streaming.hub import running_hub
 from tidings.projections.eventstore import close_event_store, open_event_store
 from tidings.projections.schema import MIGRATE_LOCK, migrate
 from tidings.workers.jobs import Clock, JobSystem
 from tidings.workers.runner import ProjectionRunners
+from tidings.workers.streaming import StreamingPublisher
 
 
 @asynccontextmanager
@@ -42,6 +44,17 @@ def job_system(clock: Clock | None = None) -> Hook:
     return hook
 
 
+@asynccontextmanager
+async def streaming_publisher(services: Services) -> AsyncIterator[None]:
+    """A standby unless it wins the publisher's lock: any number of processes may run one."""
+    publisher = StreamingPublisher(services.settings, services.tidings)
+    await anyio.to_thread.run_sync(publisher.start)
+    try:
+        yield
+    finally:
+        await anyio.to_thread.run_sync(publisher.stop)
+
+
 def prepare_database(dsn: str, secret: bytes) -> list[str]:
     """Creates the event store's tables and applies pending migrations, one process at a
     time (replicas starting together would otherwise race on the catalog)."""
@@ -57,6 +70,9 @@ def prepare_database(dsn: str, secret: bytes) -> list[str]:
 def build_app(
     settings: Settings, with_runners: bool = True, clock: Clock | None = None
 ) -> Litestar:
-    """With runners: the projections and the jobs they make due run in this process too."""
-    hooks = (projection_runners, job_system(clock)) if with_runners else ()
+    """With runners: the projections, the jobs they make due and the streaming publisher
+    run in this process too. Every API process runs its streaming hub."""
+    hooks: tuple[Hook, ...] = (running_hub,)
+    if with_runners:
+        hooks += (projection_runners, job_system(clock), streaming_publisher)
     return create_app(settings, hooks=hooks)

@@ -41,6 +41,7 @@ from tidings.workers.embedded import (
 )
 from tidings.workers.jobs import JobSystem
 from tidings.workers.runner import ProjectionRunners
+from tidings.workers.streaming import StreamingPublisher
 
 log = logging.getLogger("tidings")
 
@@ -157,6 +158,8 @@ def _run_granian(settings: Settings) -> None:
     runners.start()
     job_system = JobSystem(settings, app)
     job_system.start()
+    publisher = StreamingPublisher(settings, app)
+    publisher.start()
     try:
         Server(
             "tidings.workers.asgi:app",
@@ -168,6 +171,7 @@ def _run_granian(settings: Settings) -> None:
             log_level=LogLevels.warning,  # bind failures and dying workers must show
         ).serve()
     finally:
+        publisher.stop()
         job_system.stop()
         runners.stop()
         close_event_store(app)
@@ -206,11 +210,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
         runners.start()
         job_system = JobSystem(ctx.settings, ctx.app)
         job_system.start()
-        log.info("worker running projections and jobs; stop with Ctrl-C or SIGTERM")
+        publisher = StreamingPublisher(ctx.settings, ctx.app)
+        publisher.start()
+        log.info("worker running projections, jobs and streaming; stop with Ctrl-C or SIGTERM")
         heartbeat = os.environ.get("TIDINGS_HEARTBEAT_FILE")
         while not stop.wait(15.0 if heartbeat else None):
             if heartbeat:  # compose's health check looks at this file's age
                 Path(heartbeat).touch()
+        publisher.stop()
         job_system.stop()
         runners.stop()
     return 0

@@ -1,0 +1,159 @@
+"""Pleroma's unified WebSocket, ``/api/v1/streaming``: query style and subscribe style,
+``pleroma:authenticate``, the token in ``Sec-WebSocket-Protocol``, ``pleroma:respond``."""
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from litestar import WebSocket, websocket
+from litestar.exceptions import WebSocketDisconnect
+
+from tidings.api.auth import Viewer, services_of
+from tidings.api.services import Services, digest
+from tidings.api.streaming.hub import Delivery, Hub, Subscriber, hub_of
+from tidings.api.streaming.topics import StreamError, resolve
+from tidings.projections import oauth
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_BAD_TOPIC = 4404
+
+
+async def authenticate(svc: Services, token: str) -> Viewer:
+    """The token's viewer, or StreamError ``unauthorized`` (as a bearer token is read)."""
+    async with svc.pool.connection() as conn:
+        row = await oauth.token(conn, digest(token))
+    if row is None or row["deactivated"]:
+        raise StreamError("unauthorized", "The access token is invalid")
+    return Viewer(
+        token_id=row["id"],
+        app_id=row["app_id"],
+        account_id=row["account_id"],
+        scopes=list(row["scopes"]),
+        is_admin=bool(row["is_admin"]),
+        is_moderator=bool(row["is_moderator"]),
+    )
+
+
+def respond(kind: str, result: str, error: str | None = None) -> str:
+    payload = {"type": kind, "result": result} | ({"error": error} if error else {})
+    return json.dumps({"event": "pleroma:respond", "payload": json.dumps(payload)})
+
+
+class Connection:
+    """One socket's state: who it is (once authenticated) and its subscriber in the hub."""
+
+    def __init__(self, svc: Services, hub: Hub, viewer: Viewer | None) -> None:
+        self.svc = svc
+        self.hub = hub
+        self.viewer = viewer
+        self.subscriber = Subscriber(viewer.account_id if viewer else None)
+
+    async def topic(self, params: Mapping[str, Any]) -> str:
+        async with self.svc.pool.connection() as conn:
+            return await resolve(conn, params.get("stream"), params, self.viewer)
+
+    async def handle(self, text: str) -> str | None:
+        """The reply to one client event; None for what Pleroma does not answer."""
+        try:
+            event = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(event, dict):
+            return None
+        kind = event.get("type")
+        if kind in ("subscribe", "unsubscribe"):
+            try:
+                topic = await self.topic(event)
+            except StreamError as error:
+                return respond(kind, "error", error.code)
+            if kind == "subscribe":
+                changed = self.hub.join(self.subscriber, topic)
+            else:
+                changed = self.hub.leave(self.subscriber, topic)
+            return respond(kind, "success" if changed else "ignored")
+        if kind == "pleroma:authenticate":
+            if self.viewer is not None:
+                return respond(kind, "error", "already_authenticated")
+            token = event.get("token")
+            if not isinstance(token, str) or not token:
+                return respond(kind, "error", "unauthorized")
+            try:
+                self.viewer = await authenticate(self.svc, token)
+            except StreamError as error:
+                return respond(kind, "error", error.code)
+            self.subscriber.account_id = self.viewer.account_id
+            return respond(kind, "success")
+        return None
+
+
+async def _deny(socket: WebSocket[Any, Any, Any], status: int, message: str) -> None:
+    """Pleroma answers a bad query-style stream or token with a plain HTTP 404 or 401; an
+    ASGI server without the denial extension can only refuse (clients see 403)."""
+    if socket.connection_state == "init":
+        await socket.receive()
+    if "websocket.http.response" in socket.scope.get("extensions", {}):
+        body = json.dumps({"error": message}).encode()
+        await socket.send(
+            {
+                "type": "websocket.http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await socket.send({"type": "websocket.http.response.body", "body": body})
+        return
+    await socket.close(CLOSE_UNAUTHORIZED if status == 401 else CLOSE_BAD_TOPIC, message)
+
+
+@websocket("/api/v1/streaming", name="streaming")
+async def streaming(socket: WebSocket[Any, Any, Any]) -> None:
+    svc = services_of(socket)
+    params = dict(socket.query_params)
+    protocol = socket.headers.get("sec-websocket-protocol") or None
+    token = params.get("access_token") or protocol
+    try:
+        hub = hub_of(svc)
+        viewer = await authenticate(svc, token) if token else None
+        conn = Connection(svc, hub, viewer)
+        topic = await conn.topic(params) if params.get("stream") else None
+    except StreamError as error:
+        await _deny(socket, 401 if error.code == "unauthorized" else 404, error.message)
+        return
+    # Pleroma echoes the token as the accepted subprotocol: browsers drop a connection whose
+    # answer names none of the protocols they offered.
+    await socket.accept(subprotocols=protocol)
+    if topic is not None:
+        hub.join(conn.subscriber, topic)
+    sender = asyncio.create_task(_send(socket, conn.subscriber))
+    try:
+        while True:
+            message = await socket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            text = message.get("text")
+            if text is None and message.get("bytes") is not None:
+                text = message["bytes"].decode("utf-8", "replace")
+            if text is None:
+                continue
+            reply = await conn.handle(text)
+            if reply is not None:  # through the queue: one task alone writes the socket
+                conn.subscriber.put(Delivery(event="pleroma:respond", payload="", frame=reply))
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.drop(conn.subscriber)
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await sender
+
+
+async def _send(socket: WebSocket[Any, Any, Any], subscriber: Subscriber) -> None:
+    with contextlib.suppress(WebSocketDisconnect, OSError):
+        while True:
+            delivery = await subscriber.queue.get()
+            if delivery is None:  # the hub stopped, or this client fell too far behind
+                await socket.close(1013 if subscriber.overflowed else 1001)
+                return
+            await socket.send_text(delivery.frame)
