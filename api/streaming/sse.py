@@ -2,6 +2,7 @@
 Pleroma lacks: one stream per connection, ``event:``/``data:`` lines, heartbeat comments."""
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -37,18 +38,29 @@ def _http_error(error: StreamError) -> ApiError:
     return ApiError(400 if error.missing else 404, error.message)
 
 
+def _data(event: str, payload: str) -> str:
+    """A delete's id goes as a JSON string: Mastodon's ids are numbers, so its bare id
+    parses as JSON, and Mastodon.py parses every ``data`` line (a bare flake id would end
+    its stream with a malformed-event error)."""
+    return json.dumps(payload) if event == "delete" else payload
+
+
 async def _events(hub: Hub, subscriber: Subscriber) -> AsyncIterator[ServerSentEventMessage]:
+    # Lines end in a bare LF, as Mastodon's: Mastodon.py splits on it and would take a
+    # CR left over for a malformed line.
     try:
-        yield ServerSentEventMessage(comment=")", data=None)  # Mastodon's opening comment
+        yield ServerSentEventMessage(comment=")", data=None, sep="\n")  # Mastodon's opening
         while True:
             try:
                 delivery = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT)
             except TimeoutError:
-                yield ServerSentEventMessage(comment="thump", data=None)
+                yield ServerSentEventMessage(comment="thump", data=None, sep="\n")
                 continue
             if delivery is None:
                 return
-            yield ServerSentEventMessage(event=delivery.event, data=delivery.payload)
+            yield ServerSentEventMessage(
+                event=delivery.event, data=_data(delivery.event, delivery.payload), sep="\n"
+            )
     finally:
         hub.drop(subscriber)
 
