@@ -1,5 +1,7 @@
 """Assembling a running Tidings: the API plus, where asked, its projection runners."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -48,11 +50,14 @@ def job_system(clock: Clock | None = None) -> Hook:
 async def streaming_publisher(services: Services) -> AsyncIterator[None]:
     """A standby unless it wins the publisher's lock: any number of processes may run one."""
     publisher = StreamingPublisher(services.settings, services.tidings)
-    await anyio.to_thread.run_sync(publisher.start)
+    task = asyncio.create_task(publisher.run(services), name="streaming-publisher")
     try:
         yield
     finally:
-        await anyio.to_thread.run_sync(publisher.stop)
+        await publisher.close()
+        # It notices within a second; wait_for cancels it past that.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(task, 3)
 
 
 def prepare_database(dsn: str, secret: bytes) -> list[str]:

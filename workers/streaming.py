@@ -10,12 +10,13 @@ has applied it, so what a client is streamed is what its next request reads.
 """
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import threading
 import zlib
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 import anyio.to_thread
 import msgspec
@@ -109,7 +110,11 @@ class StreamingPublisher:
     # -- running -----------------------------------------------------------------------
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="streaming-publisher", daemon=True)
+        """In a thread of its own, with its own connections (``tidings serve``'s main
+        process and ``tidings worker``, where no app runs)."""
+        self._thread = threading.Thread(
+            target=lambda: asyncio.run(self.run()), name="streaming-publisher", daemon=True
+        )
         self._thread.start()
         self._started.wait(5)
 
@@ -119,63 +124,72 @@ class StreamingPublisher:
         if self._thread is not None:
             self._thread.join(timeout=10)
 
-    def _run(self) -> None:
-        asyncio.run(self._main())
-
-    async def _main(self) -> None:
+    async def run(self, shared: Services | None = None) -> None:
+        """Leads or stands by until stopped. With ``shared``, an app's own pool, waiter and
+        Redis serve it, in the app's loop: no connections beyond the lock's."""
         self._loop = asyncio.get_running_loop()
         self._stopping = asyncio.Event()
         self._started.set()
         while not self._stopping.is_set():
             try:
-                await self._lead()
+                await self._lead(shared)
             except Exception:
                 log.exception("streaming publisher failed; starting over")
                 await self._pause(1.0)
             finally:
                 self.leading.clear()
 
+    async def close(self) -> None:
+        """Ends ``run`` from the loop it runs in."""
+        if self._stopping is not None:
+            self._stopping.set()
+
     async def _pause(self, seconds: float) -> None:
         assert self._stopping is not None
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
-        except TimeoutError:
-            pass
 
-    async def _lead(self) -> None:
-        assert self._stopping is not None
+    async def _lead(self, shared: Services | None) -> None:
         conn = await AsyncConnection.connect(self._dsn, autocommit=True)
         async with conn:
-            locked = await (await conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK,))).fetchone()
+            locked = await (
+                await conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK,))
+            ).fetchone()
             if not locked or not locked[0]:
                 await self._pause(1.0)  # a standby: another process publishes
                 return
             self.leading.set()
             await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE)))
-            pool = read_pool(self._dsn, max_size=4)
-            await pool.open(wait=True, timeout=30)
-            waiter = await anyio.to_thread.run_sync(Waiter, self._dsn, NAMES)
-            redis = aioredis.from_url(self._redis_url)
-            try:
-                self.services = Services(
-                    settings=self.settings,
-                    pool=pool,
-                    tidings=self.app,
-                    waiter=waiter,
-                    redis=redis,
-                    hasher=password_hasher("cheapest"),  # never used: nothing here hashes
-                )
-                position = await self._start_position(conn, redis)
-                while not self._stopping.is_set():
-                    rows = await self._read(conn, position)
-                    if not rows:
-                        await self._idle(conn)
-                        continue
-                    position = await self._publish(rows, waiter, redis)
-            finally:
-                await redis.aclose()
-                await anyio.to_thread.run_sync(waiter.close)
-                await pool.close()
+            async with contextlib.AsyncExitStack() as stack:
+                self.services = shared if shared is not None else await self._own_services(stack)
+                await self._follow(conn)
+
+    async def _own_services(self, stack: contextlib.AsyncExitStack) -> Services:
+        pool = read_pool(self._dsn, max_size=2)
+        await pool.open(wait=True, timeout=30)
+        stack.push_async_callback(pool.close)
+        waiter = await anyio.to_thread.run_sync(Waiter, self._dsn, NAMES)
+        stack.push_async_callback(anyio.to_thread.run_sync, waiter.close)
+        redis = aioredis.from_url(self._redis_url)
+        stack.push_async_callback(redis.aclose)
+        return Services(
+            settings=self.settings,
+            pool=pool,
+            tidings=self.app,
+            waiter=waiter,
+            redis=redis,
+            hasher=password_hasher("cheapest"),  # never used: nothing here hashes
+        )
+
+    async def _follow(self, conn: Cursor) -> None:
+        assert self._stopping is not None
+        position = await self._start_position(conn, self.services.redis)
+        while not self._stopping.is_set():
+            rows = await self._read(conn, position)
+            if not rows:
+                await self._idle(conn)
+                continue
+            position = await self._publish(rows, self.services.waiter, self.services.redis)
 
     async def _idle(self, conn: Cursor) -> None:
         """Until the log grows (its NOTIFY) or a second passes (a NOTIFY lost)."""
@@ -235,14 +249,17 @@ class StreamingPublisher:
         render = self._renderers.get(topic)
         try:
             if render is not None:
-                event = self.app.mapper.to_domain_event(
-                    Notification(
-                        id=notification_id,
-                        originator_id=stream,
-                        originator_version=version,
-                        topic=topic,
-                        state=bytes(state),
-                    )
+                event = cast(
+                    Event,
+                    self.app.mapper.to_domain_event(
+                        Notification(
+                            id=notification_id,
+                            originator_id=stream,
+                            originator_version=version,
+                            topic=topic,
+                            state=bytes(state),
+                        )
+                    ),
                 )
                 parts += await render(self, conn, event, notification_id)
             if self._notifications is not None:
@@ -262,7 +279,9 @@ class StreamingPublisher:
 
     # -- what each event shows ---------------------------------------------------------
 
-    async def _excluded(self, conn: Cursor, row: dict[str, Any], original: dict[str, Any]) -> list[str]:
+    async def _excluded(
+        self, conn: Cursor, row: dict[str, Any], original: dict[str, Any]
+    ) -> list[str]:
         """Who must not be shown the status: those who block or mute its author, its
         reblogger or anyone it mentions, those its author or reblogger blocks, and those
         who muted its thread (Mastodon's and Pleroma's streaming filters)."""

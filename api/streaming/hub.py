@@ -176,7 +176,7 @@ class Hub:
                 await asyncio.sleep(0.5)
             finally:
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py's own
 
 
 _HUBS: dict[int, Hub] = {}

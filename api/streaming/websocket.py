@@ -4,11 +4,15 @@
 import asyncio
 import contextlib
 import json
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
+from litestar.types.asgi_types import (
+    WebSocketResponseBodyEvent,
+    WebSocketResponseStartEvent,
+)
 
 from tidings.api.auth import Viewer, services_of
 from tidings.api.services import Services, digest
@@ -93,16 +97,19 @@ async def _deny(socket: WebSocket[Any, Any, Any], status: int, message: str) -> 
     ASGI server without the denial extension can only refuse (clients see 403)."""
     if socket.connection_state == "init":
         await socket.receive()
-    if "websocket.http.response" in socket.scope.get("extensions", {}):
-        body = json.dumps({"error": message}).encode()
-        await socket.send(
-            {
-                "type": "websocket.http.response.start",
-                "status": status,
-                "headers": [(b"content-type", b"application/json")],
-            }
-        )
-        await socket.send({"type": "websocket.http.response.body", "body": body})
+    if "websocket.http.response" in (socket.scope.get("extensions") or {}):
+        start: WebSocketResponseStartEvent = {
+            "type": "websocket.http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json")],
+        }
+        body: WebSocketResponseBodyEvent = {
+            "type": "websocket.http.response.body",
+            "body": json.dumps({"error": message}).encode(),
+            "more_body": False,
+        }
+        await socket.send(start)
+        await socket.send(body)
         return
     await socket.close(CLOSE_UNAUTHORIZED if status == 401 else CLOSE_BAD_TOPIC, message)
 
@@ -111,7 +118,8 @@ async def _deny(socket: WebSocket[Any, Any, Any], status: int, message: str) -> 
 async def streaming(socket: WebSocket[Any, Any, Any]) -> None:
     svc = services_of(socket)
     params = dict(socket.query_params)
-    protocol = socket.headers.get("sec-websocket-protocol") or None
+    # The token as the one offered protocol, as Pleroma takes it (the first, if several).
+    protocol = socket.headers.get("sec-websocket-protocol", "").split(",")[0].strip() or None
     token = params.get("access_token") or protocol
     try:
         hub = hub_of(svc)
@@ -121,22 +129,15 @@ async def streaming(socket: WebSocket[Any, Any, Any]) -> None:
     except StreamError as error:
         await _deny(socket, 401 if error.code == "unauthorized" else 404, error.message)
         return
-    # Pleroma echoes the token as the accepted subprotocol: browsers drop a connection whose
-    # answer names none of the protocols they offered.
-    await socket.accept(subprotocols=protocol)
-    if topic is not None:
-        hub.join(conn.subscriber, topic)
-    sender = asyncio.create_task(_send(socket, conn.subscriber))
+    sender: asyncio.Task[None] | None = None
     try:
-        while True:
-            message = await socket.receive()
-            if message["type"] == "websocket.disconnect":
-                break
-            text = message.get("text")
-            if text is None and message.get("bytes") is not None:
-                text = message["bytes"].decode("utf-8", "replace")
-            if text is None:
-                continue
+        if topic is not None:  # before accepting: the client may post as soon as it is open
+            hub.join(conn.subscriber, topic)
+        # Pleroma echoes the token as the accepted subprotocol: browsers drop a connection
+        # whose answer names none of the protocols they offered.
+        await socket.accept(subprotocols=protocol)
+        sender = asyncio.create_task(_send(socket, conn.subscriber))
+        async for text in _texts(socket):
             reply = await conn.handle(text)
             if reply is not None:  # through the queue: one task alone writes the socket
                 conn.subscriber.put(Delivery(event="pleroma:respond", payload="", frame=reply))
@@ -144,9 +145,21 @@ async def streaming(socket: WebSocket[Any, Any, Any]) -> None:
         pass
     finally:
         hub.drop(conn.subscriber)
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await sender
+        if sender is not None:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await sender
+
+
+async def _texts(socket: WebSocket[Any, Any, Any]) -> AsyncIterator[str]:
+    """The client's frames as text, until it disconnects."""
+    while True:
+        message = await socket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        if message["type"] == "websocket.receive":
+            data = message.get("bytes")
+            yield message.get("text") or (data.decode("utf-8", "replace") if data else "")
 
 
 async def _send(socket: WebSocket[Any, Any, Any], subscriber: Subscriber) -> None:

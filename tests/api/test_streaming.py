@@ -61,9 +61,10 @@ def test_public_stream_gets_public_posts_only(client: Client) -> None:
 def test_local_only_posts_stream_to_signed_in_readers_only(client: Client) -> None:
     alice = client.register("alice")
     bob = client.register("bob")
-    with connect(client, stream="public:local") as anonymous, connect(
-        client, bob, stream="public:local"
-    ) as signed_in:
+    with (
+        connect(client, stream="public:local") as anonymous,
+        connect(client, bob, stream="public:local") as signed_in,
+    ):
         local = post(client, alice, "just us", visibility="local")["id"]
         marker = post(client, alice, "everyone")["id"]
         assert next_status(signed_in) == (["public:local"], local)
@@ -217,9 +218,11 @@ def test_query_style_refuses_bad_streams_and_tokens_before_accepting(
     """Pleroma answers these with HTTP 404 and 401 instead of upgrading; over a real
     server the client sees that status (tests/api/test_streaming_live.py)."""
     before = event_count(db)
-    with pytest.raises(WebSocketDisconnect) as refused:
-        with client.http.websocket_connect(STREAMING, params=query) as ws:
-            ws.receive_text(timeout=WAIT)
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.http.websocket_connect(STREAMING, params=query) as ws,
+    ):
+        ws.receive_text(timeout=WAIT)
     assert refused.value.code == code
     assert event_count(db) == before
 

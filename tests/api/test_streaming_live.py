@@ -37,7 +37,7 @@ def _api(base: str, username: str) -> Mastodon:
     return api
 
 
-class Collected(StreamListener):  # type: ignore[misc]  # Mastodon.py is untyped
+class Collected(StreamListener):
     """What a Mastodon.py stream received, and when it was open."""
 
     def __init__(self) -> None:
@@ -154,16 +154,17 @@ def test_query_style_websocket_answers_404_or_401_as_pleroma(
 
 def test_websocket_over_a_real_server_echoes_the_token_protocol(live_server: str) -> None:
     alice = _api(live_server, "alice")
+    token = str(alice.access_token)
     url = live_server.replace("http://", "ws://") + "/api/v1/streaming?stream=user"
 
     async def stream() -> tuple[str | None, dict[str, Any]]:
         async with websockets.connect(
-            url, subprotocols=[websockets.Subprotocol(alice.access_token)], proxy=None
+            url, subprotocols=[websockets.Subprotocol(token)], proxy=None
         ) as ws:
             await asyncio.to_thread(alice.status_post, "to myself", visibility="private")
             frame = json.loads(await asyncio.wait_for(ws.recv(), WAIT))
             return ws.subprotocol, frame
 
     protocol, frame = asyncio.run(stream())
-    assert protocol == alice.access_token
+    assert protocol == token
     assert frame["stream"] == ["user"] and frame["event"] == "update"
