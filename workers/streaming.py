@@ -91,6 +91,7 @@ class StreamingPublisher:
         self._stopping: asyncio.Event | None = None
         self._started = threading.Event()
         self.leading = threading.Event()  # set while this process is the publisher
+        self.tries = 0  # attempts at the lock, leading or not
         self._renderers: dict[str, Render] = {
             get_topic(status_events.Create): StreamingPublisher._created,
             get_topic(status_events.Update): StreamingPublisher._edited,
@@ -119,10 +120,11 @@ class StreamingPublisher:
         self._started.wait(5)
 
     def stop(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            return
         if self._loop is not None and self._stopping is not None:
             self._loop.call_soon_threadsafe(self._stopping.set)
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        self._thread.join(timeout=10)
 
     async def run(self, shared: Services | None = None) -> None:
         """Leads or stands by until stopped. With ``shared``, an app's own pool, waiter and
@@ -155,6 +157,7 @@ class StreamingPublisher:
             locked = await (
                 await conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK,))
             ).fetchone()
+            self.tries += 1
             if not locked or not locked[0]:
                 await self._pause(1.0)  # a standby: another process publishes
                 return
@@ -306,15 +309,11 @@ class StreamingPublisher:
         if row is None:  # deleted before it could be streamed
             return []
         rendered = await render_page(conn, [row], None, self.settings)
+        if not rendered:  # its author, or a reblog's original, is gone
+            return []
         original = row
         if row["reblog_of_id"]:
             original = await statuses.by_id(conn, row["reblog_of_id"]) or row
-        if not rendered:
-            # A visitor may not see it (private, direct, list): render it as its author
-            # sees it, then only the fields every recipient shares are there.
-            rendered = await render_page(conn, [row], row["account_id"], self.settings)
-        if not rendered:
-            return []
         entity = rendered[0]
         payload = _json(entity)
         exclude = await self._excluded(conn, row, original)

@@ -45,9 +45,14 @@ def _data(event: str, payload: str) -> str:
     return json.dumps(payload) if event == "delete" else payload
 
 
-async def _events(hub: Hub, subscriber: Subscriber) -> AsyncIterator[ServerSentEventMessage]:
+async def _events(
+    hub: Hub, subscriber: Subscriber, topic: str
+) -> AsyncIterator[ServerSentEventMessage]:
     # Lines end in a bare LF, as Mastodon's: Mastodon.py splits on it and would take a
-    # CR left over for a malformed line.
+    # CR left over for a malformed line. Subscribed here, not before the response, so a
+    # client gone before its first byte leaves nothing behind; its first line still comes
+    # only once it is subscribed.
+    hub.join(subscriber, topic)
     try:
         yield ServerSentEventMessage(comment=")", data=None, sep="\n")  # Mastodon's opening
         while True:
@@ -94,5 +99,6 @@ class StreamingController(Controller):
         except StreamError as error:
             raise _http_error(error) from None
         subscriber = Subscriber(viewer.account_id if viewer else None)
-        hub.join(subscriber, topic)
-        return ServerSentEvent(_events(hub, subscriber), headers={"Cache-Control": "no-store"})
+        return ServerSentEvent(
+            _events(hub, subscriber, topic), headers={"Cache-Control": "no-store"}
+        )

@@ -11,7 +11,10 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import WebSocketTestSession
 
 from tests.api.test_statuses import follow, post, scoped_auth
-from tests.helpers import Client, User, event_count
+from tests.helpers import Client, User, event_count, eventually
+from tidings.api.settings import Settings
+from tidings.domain.application import Tidings
+from tidings.workers.streaming import StreamingPublisher
 
 WAIT = 10.0  # seconds a test waits for a frame that must come
 STREAMING = "/api/v1/streaming"
@@ -335,3 +338,38 @@ def test_who_the_author_blocks_is_not_streamed_their_posts(client: Client) -> No
         post(client, alice, "not for bob")
         marker = post(client, carol, "for everyone")["id"]
         assert next_status(ws) == (["public"], marker)
+
+
+def test_a_second_publisher_stands_by_so_each_event_is_published_once(
+    client: Client, settings: Settings, store: Tidings
+) -> None:
+    alice = client.register("alice")
+    extra = StreamingPublisher(settings, store)  # as another process's would
+    extra.start()
+    try:
+        eventually(lambda: extra.tries >= 2)
+        assert not extra.leading.is_set()  # the app's own publisher holds the lock
+        with connect(client, stream="public") as ws:
+            first = post(client, alice, "once")["id"]
+            second = post(client, alice, "twice")["id"]
+            assert next_status(ws) == (["public"], first)
+            assert next_status(ws) == (["public"], second)  # not the first again
+    finally:
+        extra.stop()
+
+
+def test_a_standby_publisher_takes_over_from_a_stopped_leader(
+    settings: Settings, store: Tidings
+) -> None:
+    leader, standby = StreamingPublisher(settings, store), StreamingPublisher(settings, store)
+    leader.start()
+    try:
+        eventually(leader.leading.is_set)
+        standby.start()
+        eventually(lambda: standby.tries >= 2)
+        assert not standby.leading.is_set()
+        leader.stop()
+        eventually(standby.leading.is_set)
+    finally:
+        leader.stop()
+        standby.stop()
