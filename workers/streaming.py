@@ -51,6 +51,17 @@ BATCH = 200  # events read and published per round
 MAX_BACKLOG = 10_000  # a leader this far behind skips to the head: old news is not news
 CATCH_UP = 10.0  # seconds to wait for the read models before rendering anyway
 
+# The lists whose timeline shows the status: its rows, less the replies the list's
+# replies_policy hides (the condition of ``projections.lists.page``).
+LISTS_SHOWING = (
+    "SELECT 'list:' || t.list_id FROM list_timeline t JOIN lists l ON l.id = t.list_id"
+    " WHERE t.status_id = %(id)s AND (t.reply_to_account_id IS NULL"
+    "  OR t.reply_to_account_id IN (t.author_id, l.owner_id)"
+    "  OR (l.replies_policy = 'followed' AND EXISTS (SELECT FROM list_follows f"
+    "   WHERE f.follower_id = l.owner_id AND f.followed_id = t.reply_to_account_id))"
+    "  OR (l.replies_policy = 'list' AND EXISTS (SELECT FROM list_members m"
+    "   WHERE m.list_id = l.id AND m.account_id = t.reply_to_account_id)))"
+)
 Cursor = AsyncConnection[Any]
 Render = Callable[["StreamingPublisher", Cursor, Event, int], Awaitable[list[Part]]]
 _encoder = msgspec.json.Encoder()
@@ -215,12 +226,15 @@ class StreamingPublisher:
         return int(stored)
 
     async def _read(self, conn: Cursor, position: int) -> list[tuple[Any, ...]]:
+        # Every position is read (a notification may come of any event); the payloads only
+        # of the events that show something.
         cur = await conn.execute(
             sql.SQL(
-                "SELECT notification_id, originator_id, originator_version, topic, state"
+                "SELECT notification_id, originator_id, originator_version, topic,"
+                " CASE WHEN topic = ANY(%s) THEN state END"
                 " FROM {} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
             ).format(sql.Identifier(EVENTS_TABLE)),
-            (position, BATCH),
+            (list(self._renderers), position, BATCH),
         )
         return await cur.fetchall()
 
@@ -330,7 +344,7 @@ class StreamingPublisher:
             )
         cur = await conn.execute(
             "SELECT 'user:' || owner_id AS topic FROM home_timeline WHERE status_id = %(id)s"
-            " UNION ALL SELECT 'list:' || list_id FROM list_timeline WHERE status_id = %(id)s",
+            f" UNION ALL {LISTS_SHOWING}",
             {"id": status_id},
         )
         timelines = [r["topic"] for r in await cur.fetchall()]

@@ -373,3 +373,22 @@ def test_a_standby_publisher_takes_over_from_a_stopped_leader(
     finally:
         leader.stop()
         standby.stop()
+
+
+def test_list_stream_hides_the_replies_its_policy_hides(client: Client) -> None:
+    alice = client.register("alice")
+    bob = client.register("bob")
+    carol = client.register("carol")
+    follow(client, bob, alice)
+    made = client.post(
+        "/api/v1/lists", headers=bob.auth, data={"title": "no replies", "replies_policy": "none"}
+    ).json()
+    assert made["replies_policy"] == "none"
+    client.post(
+        f"/api/v1/lists/{made['id']}/accounts", headers=bob.auth, data={"account_ids[]": alice.id}
+    )
+    to_carol = post(client, carol, "carol asks")["id"]
+    with connect(client, bob, stream="list", list=made["id"]) as ws:
+        post(client, alice, "@carol an answer", in_reply_to_id=to_carol)
+        plain = post(client, alice, "to everyone")["id"]
+        assert next_status(ws) == (["list", made["id"]], plain)
