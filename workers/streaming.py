@@ -221,8 +221,10 @@ class StreamingPublisher:
         ).fetchone()
         head = int(head_row[0]) if head_row else 0
         stored = await redis.get(position_key(self.settings))
-        if stored is None or head - int(stored) > MAX_BACKLOG:
-            return head  # a first start streams from now on, not the history
+        # A first start streams from now on, not the history; a position past the head
+        # belongs to a log that was replaced (a restored backup, a recreated database).
+        if stored is None or not 0 <= head - int(stored) <= MAX_BACKLOG:
+            return head
         return int(stored)
 
     async def _read(self, conn: Cursor, position: int) -> list[tuple[Any, ...]]:

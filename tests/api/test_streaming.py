@@ -7,6 +7,7 @@ from typing import Any
 
 import psycopg
 import pytest
+import redis
 from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import WebSocketTestSession
 
@@ -14,7 +15,7 @@ from tests.api.test_statuses import follow, post, scoped_auth
 from tests.helpers import Client, User, event_count, eventually
 from tidings.api.settings import Settings
 from tidings.domain.application import Tidings
-from tidings.workers.streaming import StreamingPublisher
+from tidings.workers.streaming import StreamingPublisher, position_key
 
 WAIT = 10.0  # seconds a test waits for a frame that must come
 STREAMING = "/api/v1/streaming"
@@ -392,3 +393,20 @@ def test_list_stream_hides_the_replies_its_policy_hides(client: Client) -> None:
         post(client, alice, "@carol an answer", in_reply_to_id=to_carol)
         plain = post(client, alice, "to everyone")["id"]
         assert next_status(ws) == (["list", made["id"]], plain)
+
+
+@pytest.fixture
+def stale_position(settings: Settings, redis_url: str) -> None:
+    """What a database recreated under the same name leaves in Redis: a position its new
+    log has not reached."""
+    with redis.Redis.from_url(redis_url) as r:
+        r.set(position_key(settings), 10**9)
+
+
+def test_a_position_past_the_log_head_restarts_from_the_head(
+    stale_position: None, client: Client
+) -> None:
+    alice = client.register("alice")
+    with connect(client, stream="public") as ws:
+        status = post(client, alice, "a new log")["id"]
+        assert next_status(ws) == (["public"], status)
