@@ -75,11 +75,11 @@ def position_key(settings: Settings) -> str:
     return f"{channel(settings)}:position"
 
 
-NotificationsOf = Callable[[Cursor, int], Awaitable[list[tuple[str, Any]]]]
+NotificationsOf = Callable[[Cursor, int, Settings], Awaitable[list[tuple[str, Any]]]]
 
 
 def _notifications_source() -> NotificationsOf | None:
-    """The notifications read model's ``created_by(conn, notification_id)``: the
+    """The notifications read model's ``created_by(conn, notification_id, settings)``: the
     notifications an event created, each with its recipient, rendered for them."""
     try:
         module = importlib.import_module("tidings.api.mastodon.notifications")
@@ -282,7 +282,9 @@ class StreamingPublisher:
                 )
                 parts += await render(self, conn, event, notification_id)
             if self._notifications is not None:
-                for account_id, entity in await self._notifications(conn, notification_id):
+                for account_id, entity in await self._notifications(
+                    conn, notification_id, self.settings
+                ):
                     parts.append(
                         Part(
                             event="notification",
