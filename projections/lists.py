@@ -274,6 +274,18 @@ async def members(conn: AsyncConnection[Any], list_id: str, window: Window) -> l
     return [r["account_id"] for r in await cur.fetchall()]
 
 
+# Whether list ``l`` shows its row ``t``: replies to others follow the list's policy
+# (``followed`` keeps replies to accounts the owner follows, ``list`` replies to members,
+# ``none`` none). The list timeline and the streaming publisher both judge by it.
+REPLIES_SHOWN = (
+    "(t.reply_to_account_id IS NULL OR t.reply_to_account_id IN (t.author_id, l.owner_id)"
+    " OR (l.replies_policy = 'followed' AND EXISTS (SELECT FROM list_follows f"
+    "  WHERE f.follower_id = l.owner_id AND f.followed_id = t.reply_to_account_id))"
+    " OR (l.replies_policy = 'list' AND EXISTS (SELECT FROM list_members m"
+    "  WHERE m.list_id = l.id AND m.account_id = t.reply_to_account_id)))"
+)
+
+
 async def page(
     conn: AsyncConnection[Any],
     list_id: str,
@@ -281,18 +293,13 @@ async def page(
     exclude: list[str],
     extra: tuple[str, list[Any]] = ("TRUE", []),
 ) -> list[dict[str, Any]]:
-    """One range scan of the list's rows, joined to the statuses they point at. Replies
-    to others follow the list's policy: ``followed`` keeps replies to accounts the owner
-    follows, ``list`` replies to members, ``none`` none."""
+    """One range scan of the list's rows, joined to the statuses they point at, less the
+    replies the list's policy hides (``REPLIES_SHOWN``)."""
     conditions, values, order = window.where("t.status_id")
     cur = await conn.execute(
         f"{SELECT} JOIN list_timeline t ON t.status_id = s.id JOIN lists l ON l.id = t.list_id"
         f" WHERE t.list_id = %s AND {conditions} AND s.visibility <> ALL(%s)"
-        " AND (t.reply_to_account_id IS NULL OR t.reply_to_account_id IN (t.author_id, l.owner_id)"
-        "  OR (l.replies_policy = 'followed' AND EXISTS (SELECT FROM list_follows f"
-        "   WHERE f.follower_id = l.owner_id AND f.followed_id = t.reply_to_account_id))"
-        "  OR (l.replies_policy = 'list' AND EXISTS (SELECT FROM list_members m"
-        "   WHERE m.list_id = l.id AND m.account_id = t.reply_to_account_id)))"
+        f" AND {REPLIES_SHOWN}"
         f" AND {extra[0]} ORDER BY t.status_id {order} LIMIT %s",
         (list_id, *values, exclude, *extra[1], window.limit),
     )

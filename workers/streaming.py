@@ -41,6 +41,7 @@ from tidings.domain.reblogs import events as reblog_events
 from tidings.domain.statuses import events as status_events
 from tidings.projections import statuses
 from tidings.projections.eventstore import EVENTS_TABLE
+from tidings.projections.lists import REPLIES_SHOWN
 from tidings.projections.registry import NAMES
 from tidings.projections.tracking import Waiter
 
@@ -51,16 +52,10 @@ BATCH = 200  # events read and published per round
 MAX_BACKLOG = 10_000  # a leader this far behind skips to the head: old news is not news
 CATCH_UP = 10.0  # seconds to wait for the read models before rendering anyway
 
-# The lists whose timeline shows the status: its rows, less the replies the list's
-# replies_policy hides (the condition of ``projections.lists.page``).
+# The lists whose timeline shows the status: its rows, less the replies a list hides.
 LISTS_SHOWING = (
     "SELECT 'list:' || t.list_id FROM list_timeline t JOIN lists l ON l.id = t.list_id"
-    " WHERE t.status_id = %(id)s AND (t.reply_to_account_id IS NULL"
-    "  OR t.reply_to_account_id IN (t.author_id, l.owner_id)"
-    "  OR (l.replies_policy = 'followed' AND EXISTS (SELECT FROM list_follows f"
-    "   WHERE f.follower_id = l.owner_id AND f.followed_id = t.reply_to_account_id))"
-    "  OR (l.replies_policy = 'list' AND EXISTS (SELECT FROM list_members m"
-    "   WHERE m.list_id = l.id AND m.account_id = t.reply_to_account_id)))"
+    f" WHERE t.status_id = %(id)s AND {REPLIES_SHOWN}"
 )
 Cursor = AsyncConnection[Any]
 Render = Callable[["StreamingPublisher", Cursor, Event, int], Awaitable[list[Part]]]
