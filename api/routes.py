@@ -27,6 +27,11 @@ from tidings.api.mastodon.lists import (
     ListsController,
     ListTimelineController,
 )
+from tidings.api.mastodon.markers import MarkersController
+from tidings.api.mastodon.notifications import (
+    NotificationsController,
+    PleromaNotificationsController,
+)
 from tidings.api.mastodon.pins import PinsController
 from tidings.api.mastodon.polls import PollsController
 from tidings.api.mastodon.reblogs import ReblogsController
@@ -41,6 +46,10 @@ from tidings.api.pleroma.emoji import EmojiFilesController, PleromaEmojiControll
 from tidings.api.pleroma.frontend import FrontendController
 from tidings.api.pleroma.imports import ImportsController
 from tidings.api.pleroma.instance import HealthController, NodeInfoController
+from tidings.api.pleroma.notification_settings import (
+    LegacyNotificationSettingsController,
+    NotificationSettingsController,
+)
 from tidings.api.pleroma.quotes import QuotesController
 from tidings.api.pleroma.relationships import PleromaRelationshipsController
 from tidings.api.streaming.sse import StreamingController
@@ -89,4 +98,9 @@ ROUTES: list[Any] = [
     DomainBlocksController,
     streaming,
     StreamingController,
+    NotificationsController,
+    PleromaNotificationsController,
+    MarkersController,
+    NotificationSettingsController,
+    LegacyNotificationSettingsController,
 ]

@@ -50,6 +50,8 @@ from tidings.domain.interactions.aggregates import (
 )
 from tidings.domain.lists import commands as list_commands
 from tidings.domain.lists.aggregates import UserList
+from tidings.domain.notifications import commands as notification_commands
+from tidings.domain.notifications.aggregates import NotificationsState, notifications_stream
 from tidings.domain.oauth import commands as oauth_commands
 from tidings.domain.oauth import events as oauth_events
 from tidings.domain.oauth.aggregates import AuthorizationCode, Token, code_stream
@@ -806,6 +808,49 @@ def _complete_import(app: Tidings, cmd: import_commands.CompleteImport) -> list[
     return [imported]
 
 
+def _notifications_state(app: Tidings, account_id: str) -> NotificationsState:
+    stream = notifications_stream(account_id)
+    return app.load(NotificationsState, stream) or NotificationsState(stream)
+
+
+def _dismiss_notifications(
+    app: Tidings, cmd: notification_commands.DismissNotifications
+) -> list[Aggregate]:
+    state = _notifications_state(app, cmd.account_id)
+    state.dismiss(cmd.account_id, cmd.ids)
+    return [state]
+
+
+def _clear_notifications(
+    app: Tidings, cmd: notification_commands.ClearNotifications
+) -> list[Aggregate]:
+    state = _notifications_state(app, cmd.account_id)
+    state.clear(cmd.account_id)
+    return [state]
+
+
+def _read_notifications(
+    app: Tidings, cmd: notification_commands.ReadNotifications
+) -> list[Aggregate]:
+    state = _notifications_state(app, cmd.account_id)
+    state.read(cmd.account_id, cmd.id, cmd.max_id)
+    return [state]
+
+
+def _change_notification_settings(
+    app: Tidings, cmd: notification_commands.ChangeNotificationSettings
+) -> list[Aggregate]:
+    state = _notifications_state(app, cmd.account_id)
+    state.change_settings(cmd)
+    return [state]
+
+
+def _set_markers(app: Tidings, cmd: notification_commands.SetMarkers) -> list[Aggregate]:
+    state = _notifications_state(app, cmd.account_id)
+    state.set_markers(cmd.account_id, cmd.markers)
+    return [state]
+
+
 class _Plain(Aggregate):
     """A stream with no rules beyond its own existence (an app registration)."""
 
@@ -866,4 +911,9 @@ HANDLERS: dict[type, Handler] = {
     block_commands.ExpireMute: _expire_mute,
     block_commands.BlockDomain: _block_domain,
     block_commands.UnblockDomain: _unblock_domain,
+    notification_commands.DismissNotifications: _dismiss_notifications,
+    notification_commands.ClearNotifications: _clear_notifications,
+    notification_commands.ReadNotifications: _read_notifications,
+    notification_commands.ChangeNotificationSettings: _change_notification_settings,
+    notification_commands.SetMarkers: _set_markers,
 }

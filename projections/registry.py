@@ -9,6 +9,7 @@ from tidings.projections.home_timeline import HomeTimeline
 from tidings.projections.interactions import Interactions
 from tidings.projections.jobs import Jobs
 from tidings.projections.lists import Lists
+from tidings.projections.notifications import Notifications
 from tidings.projections.oauth import OAuth
 from tidings.projections.relationships import Relationships
 from tidings.projections.scheduled_statuses import ScheduledStatuses
@@ -31,6 +32,7 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     Conversations,
     ThreadMutes,
     Hashtags,
+    Notifications,
 )
 BY_NAME: dict[str, type[Projection]] = {p.name: p for p in PROJECTIONS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

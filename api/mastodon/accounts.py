@@ -26,6 +26,7 @@ from tidings.domain.accounts.commands import RegisterAccount, UpdateCredentials
 from tidings.domain.graph.commands import FollowAccount, UnfollowAccount
 from tidings.domain.ids import is_flake, new_id
 from tidings.projections import accounts, blocks, conversations
+from tidings.projections import notifications as notification_queries
 from tidings.projections import relationships as graph
 
 
@@ -512,8 +513,12 @@ async def own_account(svc: Services, account_id: str) -> Account:
             raise ApiError(401, "The access token is invalid")
         unread = await conversations.unread_count(conn, account_id)
         requests = await graph.request_count(conn, account_id)
+        unread_notifications = await notification_queries.unread_count(conn, account_id)
+        notification_settings = await notification_queries.settings_of(conn, account_id)
     rendered = render_account(row, svc.settings, own=True)
     rendered.pleroma.unread_conversation_count = unread
+    rendered.pleroma.unread_notifications_count = unread_notifications
+    rendered.pleroma.notification_settings = notification_settings
     # Mastodon's source.follow_requests_count; Pleroma's at the top of the account
     rendered.follow_requests_count = requests
     if isinstance(rendered.source, Source):
