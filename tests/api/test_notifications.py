@@ -199,7 +199,10 @@ def test_types_exclude_types_account_id_and_exclude_visibilities_filter_the_list
         "favourite",
         "follow",
     ]
-    assert kinds(client, alice, account_id=carol.id) == [("mention", "carol"), ("favourite", "carol")]
+    assert kinds(client, alice, account_id=carol.id) == [
+        ("mention", "carol"),
+        ("favourite", "carol"),
+    ]
     assert kinds(client, alice, **{"exclude_visibilities[]": "direct"}) == [
         ("mention", "carol"),
         ("favourite", "carol"),
