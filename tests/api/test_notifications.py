@@ -9,6 +9,7 @@ import pytest
 
 from tests.api.test_statuses import follow, post, scoped_auth
 from tests.helpers import Client, User, event_count
+from tidings.domain.graph import events as graph_events
 
 
 def notifications(client: Client, user: User, **query: Any) -> list[dict[str, Any]]:
@@ -418,3 +419,53 @@ def test_block_from_strangers_shows_only_notifications_from_followed_accounts(
         "block_from_strangers": False,
         "hide_notification_contents": True,
     }
+
+
+requests_landed = pytest.mark.skipif(
+    not hasattr(graph_events, "Accept"), reason="follow requests have not landed yet"
+)
+
+
+def _locked(client: Client, user: User) -> None:
+    response = client.patch(
+        "/api/v1/accounts/update_credentials", headers=user.auth, data={"locked": "true"}
+    )
+    assert response.status_code == 200, response.text
+
+
+@requests_landed
+def test_a_follow_request_notifies_and_becomes_a_follow_when_authorized(client: Client) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    _locked(client, alice)
+    follow(client, bob, alice)
+    assert kinds(client, alice) == [("follow_request", "bob")]
+    request_id = notifications(client, alice)[0]["id"]
+    authorized = client.post(f"/api/v1/follow_requests/{bob.id}/authorize", headers=alice.auth)
+    assert authorized.status_code == 200, authorized.text
+    found = notifications(client, alice)
+    assert [(n["id"], n["type"]) for n in found] == [(request_id, "follow")]  # Pleroma's way
+
+
+@requests_landed
+def test_a_rejected_or_withdrawn_follow_request_takes_its_notification(client: Client) -> None:
+    alice, bob, carol = client.register("alice"), client.register("bob"), client.register("carol")
+    _locked(client, alice)
+    follow(client, bob, alice)
+    follow(client, carol, alice)
+    assert [t for t, _ in kinds(client, alice)] == ["follow_request", "follow_request"]
+    rejected = client.post(f"/api/v1/follow_requests/{bob.id}/reject", headers=alice.auth)
+    assert rejected.status_code == 200, rejected.text
+    client.post(f"/api/v1/accounts/{alice.id}/unfollow", headers=carol.auth)
+    assert notifications(client, alice) == []
+
+
+@requests_landed
+def test_a_pending_follower_is_not_told_of_new_statuses(client: Client) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    _locked(client, alice)
+    asked = client.post(
+        f"/api/v1/accounts/{alice.id}/follow", headers=bob.auth, data={"notify": "true"}
+    )
+    assert asked.status_code == 200, asked.text
+    post(client, alice, "not for bob yet")
+    assert notifications(client, bob) == []
