@@ -518,6 +518,17 @@ async def unseen_up_to(
     return [r["id"] for r in await cur.fetchall()]
 
 
+async def has_any(conn: AsyncConnection[Any], account_id: str) -> bool:
+    """Whether the account has any notification a clear would take, hidden ones too."""
+    cur = await conn.execute(
+        "SELECT EXISTS (SELECT FROM notifications WHERE account_id = %s AND created_at <= now())"
+        " AS found",
+        (account_id,),
+    )
+    row = await cur.fetchone()
+    return bool(row and row["found"])
+
+
 async def unread_count(conn: AsyncConnection[Any], account_id: str) -> int:
     """Counted when asked, under the same rules as the list, over the partial index of
     unread rows: a count kept as a column could not follow an unblock or a mute's expiry,

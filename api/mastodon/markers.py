@@ -71,8 +71,8 @@ class MarkersController(Controller):
         values = await raw_params(request)
         asked = values.get("timeline", [])
         timelines = [asked] if isinstance(asked, str) else list(asked)
-        async with svc.pool.connection() as conn:
-            return await markers(conn, user.user_id, timelines or list(TIMELINES))
+        async with svc.pool.connection() as conn:  # none asked: none answered, as Mastodon
+            return await markers(conn, user.user_id, timelines)
 
     @post("/", guards=[scope("write:statuses"), rate_limited("write")], status_code=200)
     async def save(

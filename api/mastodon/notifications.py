@@ -228,7 +228,11 @@ class NotificationsController(Controller):
         status_code=200,
     )
     async def clear(self, svc: NamedDependency[Services], user: NamedDependency[Viewer]) -> Empty:
-        await svc.execute(ClearNotifications(account_id=user.user_id))
+        """Clearing nothing (a retried request) records nothing."""
+        async with svc.pool.connection() as conn:
+            anything = await queries.has_any(conn, user.user_id)
+        if anything:
+            await svc.execute(ClearNotifications(account_id=user.user_id))
         return Empty()
 
     @delete(

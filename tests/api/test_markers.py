@@ -47,6 +47,7 @@ def test_markers_are_saved_per_timeline_and_count_their_versions(
     assert list(markers(client, alice, "home")) == ["home"]
     assert markers(client, alice, "home", "notifications")["notifications"]["last_read_id"] == "0"
     assert markers(client, bob, "home") == {}
+    assert markers(client, alice) == {}  # none asked, none answered, as Mastodon
 
 
 def test_a_marker_without_its_position_is_refused_and_writes_nothing(

@@ -261,6 +261,9 @@ def test_dismissing_one_clearing_and_destroying_several(
     assert [n["id"] for n in notifications(client, alice)] == ids[3:]
     assert client.post("/api/v1/notifications/clear", headers=alice.auth).json() == {}
     assert notifications(client, alice) == []
+    before = event_count(db)
+    assert client.post("/api/v1/notifications/clear", headers=alice.auth).status_code == 200
+    assert event_count(db) == before  # nothing left to clear: nothing recorded
     post(client, bob, "@alice after")
     assert len(notifications(client, alice)) == 1  # clearing is of what was there
 
