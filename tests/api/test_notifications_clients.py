@@ -62,7 +62,7 @@ def test_mastodon_py_lists_filters_dismisses_and_clears_notifications(live_serve
     assert [n.type for n in alice.notifications(account_id=bob.me().id, limit=1)] == ["mention"]
     first = alice.notifications(limit=2)
     rest = alice.fetch_next(first)
-    assert [n.type for n in rest] == ["favourite", "follow"]
+    assert rest is not None and [n.type for n in rest] == ["favourite", "follow"]
     assert alice.notifications(id=found[1].id).type == "reblog"
     alice.notifications_dismiss(found[0].id)
     assert [n.type for n in alice.notifications()] == ["reblog", "favourite", "follow"]
