@@ -17,6 +17,7 @@ CREATE INDEX notifications_by_account ON notifications (account_id, id DESC);
 CREATE INDEX notifications_unseen ON notifications (account_id, id) WHERE NOT is_seen;
 CREATE INDEX notifications_by_status ON notifications (status_id) WHERE status_id IS NOT NULL;
 CREATE INDEX notifications_by_position ON notifications (notification_id);
+CREATE INDEX notifications_polls_due ON notifications (created_at) WHERE type = 'poll';
 
 -- What deciding a notification needs, kept at this read model's own position: who
 -- follows whom (status notifications, requests), who reblogged what (update

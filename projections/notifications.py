@@ -545,18 +545,32 @@ async def unread_count(conn: AsyncConnection[Any], account_id: str) -> int:
 async def created_by(conn: AsyncConnection[Any], position: int) -> list[dict[str, Any]]:
     """The notifications the event at ``position`` made that show now, each recipient's
     own rules applied (a poll's end, made ahead, is not among them until it comes)."""
+    return await _each_recipient(conn, "n.notification_id = %s", [position])
+
+
+async def came_due(
+    conn: AsyncConnection[Any], after: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    """The polls' ends that came in (``after``, ``until``]: made ahead of time by the
+    event that started the poll (or the vote), they show only from then on."""
+    return await _each_recipient(
+        conn, "n.type = %s AND n.created_at > %s AND n.created_at <= %s", [kinds.POLL, after, until]
+    )
+
+
+async def _each_recipient(
+    conn: AsyncConnection[Any], condition: str, values: list[Any]
+) -> list[dict[str, Any]]:
     cur = await conn.execute(
-        "SELECT DISTINCT account_id FROM notifications WHERE notification_id = %s",
-        (position,),
+        f"SELECT DISTINCT account_id FROM notifications n WHERE {condition}", values
     )
     found: list[dict[str, Any]] = []
     for row in await cur.fetchall():
         select, head = _select(row["account_id"])
-        shown, values = Filters().where(row["account_id"])
+        shown, shown_values = Filters().where(row["account_id"])
         rows = await conn.execute(
-            f"{select} WHERE n.notification_id = %s AND n.account_id = %s AND {shown}"
-            " ORDER BY n.id",
-            (*head, position, row["account_id"], *values),
+            f"{select} WHERE {condition} AND n.account_id = %s AND {shown} ORDER BY n.id",
+            (*head, *values, row["account_id"], *shown_values),
         )
         found.extend(await rows.fetchall())
     return found

@@ -1,6 +1,7 @@
 """Notifications: Mastodon's list, show, dismiss and clear, Pleroma's read and
 destroy_multiple, and ``created_by`` for the streaming of new notifications."""
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -81,6 +82,10 @@ class Empty(msgspec.Struct):
     pass
 
 
+class UnreadCount(msgspec.Struct, kw_only=True):
+    count: int
+
+
 async def render_notifications(
     conn: AsyncConnection[Any], rows: list[dict[str, Any]], viewer_id: str, settings: Settings
 ) -> list[Notification]:
@@ -130,7 +135,21 @@ async def created_by(
     made, as (recipient account id, entity rendered for that recipient). Each recipient's
     blocks, mutes, muted threads and strangers setting apply as in their list, so what
     streams is what the list shows. ``conn`` must return dict rows (the API pool's do)."""
-    rows = await queries.created_by(conn, notification_id)
+    return await _per_recipient(conn, await queries.created_by(conn, notification_id), settings)
+
+
+async def came_due(
+    conn: AsyncConnection[Any], after: datetime, until: datetime, settings: Settings
+) -> list[tuple[str, Notification]]:
+    """For streaming: the notifications no event makes when they show, polls' ends, that
+    came due in (``after``, ``until``]; a streamer ticking every second or so passes the
+    last tick's time and now. Same shape and rules as ``created_by``."""
+    return await _per_recipient(conn, await queries.came_due(conn, after, until), settings)
+
+
+async def _per_recipient(
+    conn: AsyncConnection[Any], rows: list[dict[str, Any]], settings: Settings
+) -> list[tuple[str, Notification]]:
     by_recipient: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_recipient.setdefault(row["account_id"], []).append(row)
@@ -173,6 +192,14 @@ class NotificationsController(Controller):
             rows = page.newest_first(await queries.page(conn, user.user_id, page, filters))
             rendered = await render_notifications(conn, rows, user.user_id, svc.settings)
         return Response(rendered, headers=link_header(request, [r["id"] for r in rows]))
+
+    @get("/unread_count", guards=[scope("read:notifications")])
+    async def unread_count(
+        self, svc: NamedDependency[Services], user: NamedDependency[Viewer]
+    ) -> UnreadCount:
+        """Mastodon 4.3's badge count: the unread the list would show."""
+        async with svc.pool.connection() as conn:
+            return UnreadCount(count=await queries.unread_count(conn, user.user_id))
 
     @get("/{notification_id:str}", guards=[scope("read:notifications")])
     async def show(

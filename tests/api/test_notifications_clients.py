@@ -2,6 +2,9 @@
 notifications an event made, and a rebuilt read model that agrees with the live one."""
 
 import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -12,7 +15,7 @@ from psycopg.rows import dict_row
 
 from tests.api.test_statuses import follow, post
 from tests.helpers import Client
-from tidings.api.mastodon.notifications import created_by
+from tidings.api.mastodon.notifications import came_due, created_by
 from tidings.api.settings import Settings
 from tidings.domain.application import Tidings
 from tidings.projections.rebuild import verify
@@ -92,10 +95,11 @@ def latest_position(database: str) -> int:
     return int(row[0])
 
 
-def created_for(
-    database: str, settings: Settings, position: int
-) -> list[tuple[str, dict[str, Any]]]:
-    """``created_by`` over a connection set up as the API's pool sets up its own."""
+Hook = Callable[[psycopg.AsyncConnection[Any]], Awaitable[list[tuple[str, Any]]]]
+
+
+def _hook(database: str, call: Hook) -> list[tuple[str, dict[str, Any]]]:
+    """A streaming hook over a connection set up as the API's pool sets up its own."""
 
     async def run() -> list[tuple[str, dict[str, Any]]]:
         conn = await psycopg.AsyncConnection.connect(
@@ -105,10 +109,16 @@ def created_for(
             options=f"-c search_path={search_path().replace(' ', '')}",
         )
         async with conn:
-            made = await created_by(conn, position, settings)
+            made = await call(conn)
         return [(account_id, msgspec.to_builtins(n)) for account_id, n in made]
 
     return asyncio.run(run())
+
+
+def created_for(
+    database: str, settings: Settings, position: int
+) -> list[tuple[str, dict[str, Any]]]:
+    return _hook(database, lambda conn: created_by(conn, position, settings))
 
 
 def test_the_streaming_hook_renders_what_an_event_made_for_each_recipient(
@@ -171,3 +181,36 @@ def test_a_rebuilt_read_model_keeps_the_same_ids_and_read_state(
             ],
             0,
         )
+
+
+def test_polls_ends_come_due_for_streaming_once_they_have_ended(
+    client: Client, database: str, settings: Settings
+) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    start = datetime.now(UTC)
+    poll = post(client, alice, "q", **{"poll[options][]": ["a", "b"], "poll[expires_in]": "2"})
+    voted = client.post(
+        f"/api/v1/polls/{poll['poll']['id']}/votes", headers=bob.auth, data={"choices[]": "0"}
+    )
+    assert voted.status_code == 200, voted.text
+    assert created_for(database, settings, latest_position(database)) == []
+    before = datetime.now(UTC)
+    assert _hook(database, lambda conn: came_due(conn, start, before, settings)) == []
+    deadline = time.monotonic() + 10
+    while datetime.now(UTC) <= datetime.fromisoformat(poll["poll"]["expires_at"]):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    due = _hook(database, lambda conn: came_due(conn, before, datetime.now(UTC), settings))
+    assert sorted((a, n["type"], n["status"]["id"]) for a, n in due) == sorted(
+        [(alice.id, "poll", poll["id"]), (bob.id, "poll", poll["id"])]
+    )
+
+
+def test_the_unread_count_counts_what_the_list_shows_unread(client: Client) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    for n in range(3):
+        post(client, bob, f"@alice {n}")
+    newest = client.get("/api/v1/notifications", headers=alice.auth).json()[1]["id"]
+    client.post("/api/v1/pleroma/notifications/read", headers=alice.auth, data={"max_id": newest})
+    counted = client.get("/api/v1/notifications/unread_count", headers=alice.auth)
+    assert counted.status_code == 200 and counted.json() == {"count": 1}
