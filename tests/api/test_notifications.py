@@ -2,6 +2,7 @@
 reader's own acts (dismiss, clear, read), which survive a rebuild of the read model."""
 
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -10,6 +11,8 @@ import pytest
 from tests.api.test_statuses import follow, post, scoped_auth
 from tests.helpers import Client, User, event_count
 from tidings.domain.graph import events as graph_events
+from tidings.domain.ids import is_flake
+from tidings.projections.notifications import notification_flake
 
 
 def notifications(client: Client, user: User, **query: Any) -> list[dict[str, Any]]:
@@ -472,3 +475,17 @@ def test_a_pending_follower_is_not_told_of_new_statuses(client: Client) -> None:
     assert asked.status_code == 200, asked.text
     post(client, alice, "not for bob yet")
     assert notifications(client, bob) == []
+
+
+def test_notification_ids_order_by_time_then_log_position_and_never_collide() -> None:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    later = at + timedelta(milliseconds=1)
+    ids = [
+        notification_flake(at, 7, 0),
+        notification_flake(at, 7, 1),
+        notification_flake(at, 8, 0),
+        notification_flake(later, 1, 0),
+    ]
+    assert ids == sorted(ids) and len(set(ids)) == 4
+    assert all(is_flake(i) and len(i) == 18 for i in ids)
+    assert notification_flake(at, 7, 1) == ids[1]  # a rebuild makes the same id
