@@ -489,3 +489,47 @@ def test_notification_ids_order_by_time_then_log_position_and_never_collide() ->
     assert ids == sorted(ids) and len(set(ids)) == 4
     assert all(is_flake(i) and len(i) == 18 for i in ids)
     assert notification_flake(at, 7, 1) == ids[1]  # a rebuild makes the same id
+
+
+def _poll_ends(db: psycopg.Connection[Any], status_id: str) -> list[tuple[str, datetime]]:
+    """(recipient, when it shows) of the poll's end notifications still to come or shown."""
+    rows = db.execute(
+        "SELECT account_id, created_at FROM notifications.notifications"
+        " WHERE status_id = %s AND type = 'poll' ORDER BY account_id",
+        (status_id,),
+    ).fetchall()
+    # The API shows times to the millisecond.
+    return [(r[0], r[1].replace(microsecond=r[1].microsecond // 1000 * 1000)) for r in rows]
+
+
+def test_editing_a_poll_moves_or_drops_the_notifications_of_its_end(
+    client: Client, db: psycopg.Connection[Any]
+) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    status = _poll(client, alice, 3600)
+    voted = client.post(
+        f"/api/v1/polls/{status['poll']['id']}/votes", headers=bob.auth, data={"choices[]": "1"}
+    )
+    assert voted.status_code == 200, voted.text
+    ends = datetime.fromisoformat(status["poll"]["expires_at"])
+    assert _poll_ends(db, status["id"]) == sorted([(alice.id, ends), (bob.id, ends)])
+
+    def edit(**poll: Any) -> datetime:
+        response = client.put(
+            f"/api/v1/statuses/{status['id']}",
+            headers=alice.auth,
+            data={"status": "which?", **poll},
+        )
+        assert response.status_code == 200, response.text
+        return datetime.fromisoformat(response.json()["poll"]["expires_at"])
+
+    later = edit(**{"poll[options][]": ["a", "b"], "poll[expires_in]": "7200"})
+    assert later > ends
+    assert _poll_ends(db, status["id"]) == sorted([(alice.id, later), (bob.id, later)])
+    replaced = edit(**{"poll[options][]": ["a", "c"], "poll[expires_in]": "7200"})
+    assert _poll_ends(db, status["id"]) == [(alice.id, replaced)]  # bob's vote lapsed
+    dropped = client.put(
+        f"/api/v1/statuses/{status['id']}", headers=alice.auth, data={"status": "no poll"}
+    )
+    assert dropped.status_code == 200, dropped.text
+    assert _poll_ends(db, status["id"]) == []
