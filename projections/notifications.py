@@ -27,11 +27,6 @@ from tidings.projections.statuses import Window
 from tidings.projections.thread_mutes import MUTED_THREAD
 from tidings.projections.tracking import Cursor, Projection, handles
 
-# The follows helper adds these to the graph (the agreed names); until it lands the
-# handlers for them are simply not there.
-_ACCEPT: Any = getattr(graph_events, "Accept", None)
-_REJECT: Any = getattr(graph_events, "Reject", None)
-
 # A new status notifies followers with ``notify`` when it is one their home shows
 # (Mastodon's FeedInsertWorker): not direct, not a list post.
 _FOLLOWERS_SEE = ("public", "unlisted", "private", "local")
@@ -263,7 +258,7 @@ class Notifications(Projection):
 
     @handles(graph_events.Follow)
     def followed(self, cur: Cursor, event: graph_events.Follow) -> None:
-        requested = bool(getattr(event, "requested", False))
+        requested = event.requested
         cur.execute(
             "SELECT requested FROM notification_follows"
             " WHERE followed_id = %s AND follower_id = %s",
@@ -286,22 +281,19 @@ class Notifications(Projection):
     def unfollowed(self, cur: Cursor, event: graph_events.Undo) -> None:
         _unfollow(cur, follower=event.actor, followed=event.object)
 
-    if _ACCEPT is not None:
+    @handles(graph_events.Accept)
+    def accepted(self, cur: Cursor, event: graph_events.Accept) -> None:
+        cur.execute(
+            "UPDATE notification_follows SET requested = false, notify = %s"
+            " WHERE followed_id = %s AND follower_id = %s",
+            (event.notify, event.actor, event.object),
+        )
+        _turn_into_follow(cur, event.actor, event.object)
 
-        @handles(_ACCEPT)
-        def accepted(self, cur: Cursor, event: Any) -> None:
-            cur.execute(
-                "UPDATE notification_follows SET requested = false"
-                " WHERE followed_id = %s AND follower_id = %s",
-                (event.actor, event.object),
-            )
-            _turn_into_follow(cur, event.actor, event.object)
-
-    if _REJECT is not None:
-
-        @handles(_REJECT)
-        def rejected(self, cur: Cursor, event: Any) -> None:
-            _unfollow(cur, follower=event.object, followed=event.actor)
+    @handles(graph_events.Reject)
+    def rejected(self, cur: Cursor, event: graph_events.Reject) -> None:
+        """A refused request, or a follower removed (remove_from_followers)."""
+        _unfollow(cur, follower=event.object, followed=event.actor)
 
     # The reader's own acts.
 

@@ -10,7 +10,6 @@ import pytest
 
 from tests.api.test_statuses import follow, post, scoped_auth
 from tests.helpers import Client, User, event_count
-from tidings.domain.graph import events as graph_events
 from tidings.domain.ids import is_flake
 from tidings.projections.notifications import notification_flake
 
@@ -427,11 +426,6 @@ def test_block_from_strangers_shows_only_notifications_from_followed_accounts(
     }
 
 
-requests_landed = pytest.mark.skipif(
-    not hasattr(graph_events, "Accept"), reason="follow requests have not landed yet"
-)
-
-
 def _locked(client: Client, user: User) -> None:
     response = client.patch(
         "/api/v1/accounts/update_credentials", headers=user.auth, data={"locked": "true"}
@@ -439,7 +433,6 @@ def _locked(client: Client, user: User) -> None:
     assert response.status_code == 200, response.text
 
 
-@requests_landed
 def test_a_follow_request_notifies_and_becomes_a_follow_when_authorized(client: Client) -> None:
     alice, bob = client.register("alice"), client.register("bob")
     _locked(client, alice)
@@ -452,7 +445,6 @@ def test_a_follow_request_notifies_and_becomes_a_follow_when_authorized(client: 
     assert [(n["id"], n["type"]) for n in found] == [(request_id, "follow")]  # Pleroma's way
 
 
-@requests_landed
 def test_a_rejected_or_withdrawn_follow_request_takes_its_notification(client: Client) -> None:
     alice, bob, carol = client.register("alice"), client.register("bob"), client.register("carol")
     _locked(client, alice)
@@ -465,7 +457,15 @@ def test_a_rejected_or_withdrawn_follow_request_takes_its_notification(client: C
     assert notifications(client, alice) == []
 
 
-@requests_landed
+def test_removing_a_follower_takes_their_follow_notification(client: Client) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    follow(client, bob, alice)
+    assert kinds(client, alice) == [("follow", "bob")]
+    removed = client.post(f"/api/v1/accounts/{bob.id}/remove_from_followers", headers=alice.auth)
+    assert removed.status_code == 200, removed.text
+    assert notifications(client, alice) == []
+
+
 def test_a_pending_follower_is_not_told_of_new_statuses(client: Client) -> None:
     alice, bob = client.register("alice"), client.register("bob")
     _locked(client, alice)
