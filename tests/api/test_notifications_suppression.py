@@ -1,27 +1,13 @@
 """Blocks and mutes hide notifications when they are read, so unblocking or unmuting shows
-them again and a rebuilt read model agrees. These need the blocks commands (helper
-``blocks``); until they land the tests skip."""
+them again and a rebuilt read model agrees."""
 
-import importlib.util
 from typing import Any
-
-import pytest
 
 from tests.api.test_notifications import kinds, notifications
 from tests.api.test_notifications_clients import created_for, latest_position
 from tests.api.test_statuses import post
 from tests.helpers import Client, User
 from tidings.api.settings import Settings
-
-
-def _blocks_landed() -> bool:
-    try:
-        return importlib.util.find_spec("tidings.domain.blocks.commands") is not None
-    except ModuleNotFoundError:  # not even the package
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _blocks_landed(), reason="blocks have not landed yet")
 
 
 def act(client: Client, user: User, target: User, action: str, **data: Any) -> None:
