@@ -11,7 +11,6 @@ has applied it, so what a client is streamed is what its next request reads.
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import threading
 import zlib
@@ -27,6 +26,7 @@ from psycopg import AsyncConnection, sql
 
 from tidings.api.app import read_pool
 from tidings.api.mastodon.conversations import render_conversations
+from tidings.api.mastodon.notifications import created_by as notifications_created_by
 from tidings.api.mastodon.statuses import render_page
 from tidings.api.services import Services, password_hasher
 from tidings.api.settings import Settings
@@ -70,20 +70,6 @@ def position_key(settings: Settings) -> str:
     return f"{channel(settings)}:position"
 
 
-NotificationsOf = Callable[[Cursor, int, Settings], Awaitable[list[tuple[str, Any]]]]
-
-
-def _notifications_source() -> NotificationsOf | None:
-    """The notifications read model's ``created_by(conn, notification_id, settings)``: the
-    notifications an event created, each with its recipient, rendered for them."""
-    try:
-        module = importlib.import_module("tidings.api.mastodon.notifications")
-    except ImportError:
-        return None
-    found: NotificationsOf | None = getattr(module, "created_by", None)
-    return found
-
-
 class StreamingPublisher:
     def __init__(self, settings: Settings, app: Tidings) -> None:
         if settings.database_url is None or settings.redis_url is None:
@@ -112,7 +98,6 @@ class StreamingPublisher:
             kind = getattr(graph_events, name, None)
             if kind is not None:
                 self._renderers[get_topic(kind)] = StreamingPublisher._follow_changed
-        self._notifications = _notifications_source()
 
     # -- running -----------------------------------------------------------------------
 
@@ -276,17 +261,16 @@ class StreamingPublisher:
                     ),
                 )
                 parts += await render(self, conn, event, notification_id)
-            if self._notifications is not None:
-                for account_id, entity in await self._notifications(
-                    conn, notification_id, self.settings
-                ):
-                    parts.append(
-                        Part(
-                            event="notification",
-                            payload=_json(entity),
-                            topics=[f"user:{account_id}", f"user:notification:{account_id}"],
-                        )
+            for account_id, entity in await notifications_created_by(
+                conn, notification_id, self.settings
+            ):
+                parts.append(
+                    Part(
+                        event="notification",
+                        payload=_json(entity),
+                        topics=[f"user:{account_id}", f"user:notification:{account_id}"],
                     )
+                )
         except Exception:
             # One event that cannot be shown must not stop the stream for everyone.
             log.exception("could not render event %s for streaming", notification_id)

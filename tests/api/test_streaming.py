@@ -1,7 +1,6 @@
 """The WebSocket streaming endpoint over Litestar's test client: every stream, the three
 ways to authenticate, ``pleroma:respond``, and who is shown what."""
 
-import importlib.util
 import json
 from typing import Any
 
@@ -311,10 +310,6 @@ def test_a_muted_thread_is_not_streamed_to_who_muted_it(client: Client) -> None:
         assert next_status(ws) == (["user"], elsewhere)
 
 
-BLOCKS = importlib.util.find_spec("tidings.domain.blocks") is not None
-
-
-@pytest.mark.skipif(not BLOCKS, reason="blocks land with helper `blocks`")
 @pytest.mark.parametrize("action", ["block", "mute"])
 def test_blocked_and_muted_authors_are_not_streamed(client: Client, action: str) -> None:
     alice = client.register("alice")
@@ -329,7 +324,6 @@ def test_blocked_and_muted_authors_are_not_streamed(client: Client, action: str)
         assert next_status(ws) == (["public"], marker)
 
 
-@pytest.mark.skipif(not BLOCKS, reason="blocks land with helper `blocks`")
 def test_who_the_author_blocks_is_not_streamed_their_posts(client: Client) -> None:
     alice = client.register("alice")
     bob = client.register("bob")

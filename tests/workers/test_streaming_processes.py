@@ -2,7 +2,6 @@
 one reaches a client streaming from the other (issue 5's test)."""
 
 import asyncio
-import importlib.util
 import json
 import os
 import subprocess
@@ -187,12 +186,6 @@ def test_a_post_through_one_process_streams_from_the_other(
     assert seconds < WITHIN
 
 
-NOTIFICATIONS = importlib.util.find_spec("tidings.projections.notifications") is not None
-
-
-@pytest.mark.skipif(
-    not NOTIFICATIONS, reason="the notifications read model lands with helper `notifications`"
-)
 def test_a_favourite_through_one_process_notifies_a_stream_on_the_other(
     two_servers: tuple[Serve, Serve],
 ) -> None:
