@@ -15,6 +15,7 @@ import logging
 import threading
 import zlib
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any, cast
 
 import anyio.to_thread
@@ -26,6 +27,7 @@ from psycopg import AsyncConnection, sql
 
 from tidings.api.app import read_pool
 from tidings.api.mastodon.conversations import render_conversations
+from tidings.api.mastodon.notifications import came_due as notifications_came_due
 from tidings.api.mastodon.notifications import created_by as notifications_created_by
 from tidings.api.mastodon.statuses import render_page
 from tidings.api.services import Services, password_hasher
@@ -178,12 +180,27 @@ class StreamingPublisher:
     async def _follow(self, conn: Cursor) -> None:
         assert self._stopping is not None
         position = await self._start_position(conn, self.services.redis)
+        ticked = datetime.now(UTC)
         while not self._stopping.is_set():
             rows = await self._read(conn, position)
-            if not rows:
+            if rows:
+                position = await self._publish(rows, self.services.waiter, self.services.redis)
+            else:
                 await self._idle(conn)
-                continue
-            position = await self._publish(rows, self.services.waiter, self.services.redis)
+            if (datetime.now(UTC) - ticked).total_seconds() >= 1.0:
+                ticked = await self._publish_due(position, ticked)
+
+    async def _publish_due(self, position: int, since: datetime) -> datetime:
+        """Polls' ends come due with time, not with an event: each tick streams those that
+        came due since the last one. Returns this tick's time."""
+        until = datetime.now(UTC)
+        async with self.services.pool.connection() as conn:
+            due = await notifications_came_due(conn, since, until, self.settings)
+        if due:
+            parts = [self._notification_part(account_id, entity) for account_id, entity in due]
+            envelope = _encoder.encode(Envelope(position=position, parts=parts))
+            await self.services.redis.publish(channel(self.settings), envelope)
+        return until
 
     async def _idle(self, conn: Cursor) -> None:
         """Until the log grows (its NOTIFY) or a second passes (a NOTIFY lost)."""
@@ -264,13 +281,7 @@ class StreamingPublisher:
             for account_id, entity in await notifications_created_by(
                 conn, notification_id, self.settings
             ):
-                parts.append(
-                    Part(
-                        event="notification",
-                        payload=_json(entity),
-                        topics=[f"user:{account_id}", f"user:notification:{account_id}"],
-                    )
-                )
+                parts.append(self._notification_part(account_id, entity))
         except Exception:
             # One event that cannot be shown must not stop the stream for everyone.
             log.exception("could not render event %s for streaming", notification_id)
@@ -278,6 +289,14 @@ class StreamingPublisher:
         return parts
 
     # -- what each event shows ---------------------------------------------------------
+
+    @staticmethod
+    def _notification_part(account_id: str, entity: Any) -> Part:
+        return Part(
+            event="notification",
+            payload=_json(entity),
+            topics=[f"user:{account_id}", f"user:notification:{account_id}"],
+        )
 
     async def _excluded(
         self, conn: Cursor, row: dict[str, Any], original: dict[str, Any]

@@ -404,3 +404,18 @@ def test_a_position_past_the_log_head_restarts_from_the_head(
     with connect(client, stream="public") as ws:
         status = post(client, alice, "a new log")["id"]
         assert next_status(ws) == (["public"], status)
+
+
+def test_a_polls_end_is_streamed_to_its_voters_when_it_comes(client: Client) -> None:
+    """No event marks a poll's end: the publisher's tick streams it once it is due."""
+    alice, bob = client.register("alice"), client.register("bob")
+    poll = post(client, alice, "q", **{"poll[options][]": ["a", "b"], "poll[expires_in]": "2"})
+    voted = client.post(
+        f"/api/v1/polls/{poll['poll']['id']}/votes", headers=bob.auth, data={"choices[]": "0"}
+    )
+    assert voted.status_code == 200, voted.text
+    with connect(client, bob, stream="user:notification") as ws:
+        frame = frames_until(ws, "notification")
+    notification = json.loads(frame["payload"])
+    assert (notification["type"], notification["status"]["id"]) == ("poll", poll["id"])
+    assert frame["stream"] == ["user:notification"]
