@@ -455,8 +455,13 @@ class AccountsController(Controller):
             rel = None
             if payload.with_relationships and viewer is not None and viewer.account_id:
                 rel = await relationship(conn, viewer.account_id, row["id"])
-        own = viewer is not None and viewer.account_id == row["id"]
-        return render_account(row, svc.settings, own=own, relationship=rel)
+        if viewer is not None and viewer.account_id == row["id"]:
+            # One's own account reads the same wherever it is asked for, counts included.
+            rendered = await own_account(svc, row["id"])
+            if rel is not None:
+                rendered.pleroma.relationship = msgspec.to_builtins(rel)
+            return rendered
+        return render_account(row, svc.settings, relationship=rel)
 
     @post(
         "/{account_id:str}/follow",

@@ -533,3 +533,15 @@ def test_editing_a_poll_moves_or_drops_the_notifications_of_its_end(
     )
     assert dropped.status_code == 200, dropped.text
     assert _poll_ends(db, status["id"]) == []
+
+
+def test_ones_own_account_shows_its_counts_wherever_it_is_read(client: Client) -> None:
+    alice, bob = client.register("alice"), client.register("bob")
+    post(client, bob, "@alice hello")
+    own = client.get(
+        f"/api/v1/accounts/{alice.id}", headers=alice.auth, params={"with_relationships": "true"}
+    ).json()
+    assert own["pleroma"]["unread_notifications_count"] == 1
+    assert own["pleroma"]["relationship"]["id"] == alice.id
+    seen_by_bob = client.get(f"/api/v1/accounts/{alice.id}", headers=bob.auth).json()
+    assert "unread_notifications_count" not in seen_by_bob["pleroma"]  # never told to others
