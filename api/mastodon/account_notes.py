@@ -11,8 +11,7 @@ from litestar.params import FromPath
 from tidings.api.auth import Viewer, rate_limited, scope
 from tidings.api.entities.account import Relationship
 from tidings.api.errors import ApiError
-from tidings.api.mastodon.accounts import relationship
-from tidings.api.mastodon.follows import known_account
+from tidings.api.mastodon.follows import act_on_account
 from tidings.api.params import params
 from tidings.api.services import Services
 from tidings.domain.graph.aggregates import NOTE_MAX, NOTE_TOO_LONG
@@ -41,10 +40,11 @@ class AccountNotesController(Controller):
         comment = (await params(request, NoteIn)).comment or ""
         if len(comment) > NOTE_MAX:
             raise ApiError(422, NOTE_TOO_LONG)
-        async with svc.pool.connection() as conn:
-            target = await known_account(conn, account_id)
-        await svc.execute(
-            SetAccountNote(account_id=user.user_id, target_id=target["id"], comment=comment)
+        return await act_on_account(
+            svc,
+            user.user_id,
+            account_id,
+            lambda target: SetAccountNote(
+                account_id=user.user_id, target_id=target, comment=comment
+            ),
         )
-        async with svc.pool.connection() as conn:
-            return await relationship(conn, user.user_id, target["id"])

@@ -12,8 +12,9 @@ from litestar.params import FromPath
 from tidings.api.auth import Viewer, rate_limited, scope
 from tidings.api.entities.account import Account, Relationship, render_account
 from tidings.api.entities.common import iso
-from tidings.api.errors import ApiError, not_found
-from tidings.api.mastodon.accounts import _account_row, relationship, relationships_of
+from tidings.api.errors import ApiError
+from tidings.api.mastodon.accounts import relationships_of
+from tidings.api.mastodon.follows import act_on_account
 from tidings.api.pagination import Page, link_header
 from tidings.api.params import params
 from tidings.api.services import Services
@@ -25,7 +26,6 @@ from tidings.domain.blocks.commands import (
     UnblockDomain,
     UnmuteAccount,
 )
-from tidings.domain.ids import is_flake
 from tidings.projections import accounts, blocks
 
 MAX_MUTE_SECONDS = 100 * 365 * 24 * 3600  # far beyond any use, well inside datetime's range
@@ -63,20 +63,6 @@ class MutedAccount(Account, kw_only=True):
     mute_expires_at: str | None = None
 
 
-async def _target(svc: Services, account_id: str) -> str:
-    """The account acted on, found as follow finds it; a malformed or unknown id is a
-    404, and nothing is written."""
-    if not is_flake(account_id):
-        raise not_found()
-    async with svc.pool.connection() as conn:
-        return str((await _account_row(conn, account_id))["id"])
-
-
-async def _answer(svc: Services, viewer_id: str, target_id: str) -> Relationship:
-    async with svc.pool.connection() as conn:
-        return await relationship(conn, viewer_id, target_id)
-
-
 def _domain(svc: Services, given: str) -> str:
     """The domain as stored: lowercased, IDNs in their ASCII form. Blocking this
     server's own domain would block every account here, and is refused."""
@@ -103,9 +89,12 @@ class AccountBlocksController(Controller):
         svc: NamedDependency[Services],
         user: NamedDependency[Viewer],
     ) -> Relationship:
-        target = await _target(svc, account_id)
-        await svc.execute(BlockAccount(account_id=user.user_id, target_id=target))
-        return await _answer(svc, user.user_id, target)
+        return await act_on_account(
+            svc,
+            user.user_id,
+            account_id,
+            lambda target: BlockAccount(account_id=user.user_id, target_id=target),
+        )
 
     @post(
         "/unblock", guards=[scope("write:blocks", "follow"), rate_limited("write")], status_code=200
@@ -116,9 +105,12 @@ class AccountBlocksController(Controller):
         svc: NamedDependency[Services],
         user: NamedDependency[Viewer],
     ) -> Relationship:
-        target = await _target(svc, account_id)
-        await svc.execute(UnblockAccount(account_id=user.user_id, target_id=target))
-        return await _answer(svc, user.user_id, target)
+        return await act_on_account(
+            svc,
+            user.user_id,
+            account_id,
+            lambda target: UnblockAccount(account_id=user.user_id, target_id=target),
+        )
 
     @post("/mute", guards=[scope("write:mutes", "follow"), rate_limited("write")], status_code=200)
     async def mute(
@@ -130,16 +122,17 @@ class AccountBlocksController(Controller):
     ) -> Relationship:
         payload = await params(request, MuteIn)
         expires_at = payload.expires_at()
-        target = await _target(svc, account_id)
-        await svc.execute(
-            MuteAccount(
+        return await act_on_account(
+            svc,
+            user.user_id,
+            account_id,
+            lambda target: MuteAccount(
                 account_id=user.user_id,
                 target_id=target,
                 notifications=payload.notifications,
                 expires_at=expires_at,
-            )
+            ),
         )
-        return await _answer(svc, user.user_id, target)
 
     @post(
         "/unmute", guards=[scope("write:mutes", "follow"), rate_limited("write")], status_code=200
@@ -150,9 +143,12 @@ class AccountBlocksController(Controller):
         svc: NamedDependency[Services],
         user: NamedDependency[Viewer],
     ) -> Relationship:
-        target = await _target(svc, account_id)
-        await svc.execute(UnmuteAccount(account_id=user.user_id, target_id=target))
-        return await _answer(svc, user.user_id, target)
+        return await act_on_account(
+            svc,
+            user.user_id,
+            account_id,
+            lambda target: UnmuteAccount(account_id=user.user_id, target_id=target),
+        )
 
 
 class BlocksController(Controller):

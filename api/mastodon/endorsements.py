@@ -9,11 +9,11 @@ from litestar.params import FromPath
 
 from tidings.api.auth import Viewer, rate_limited, scope
 from tidings.api.entities.account import Account, Relationship
-from tidings.api.mastodon.accounts import relationship
 from tidings.api.mastodon.follows import (
     ACCOUNTS_DEFAULT,
     ACCOUNTS_MOST,
     account_list,
+    act_on_account,
     known_account,
 )
 from tidings.api.mastodon.statuses import reader
@@ -39,11 +39,12 @@ class EndorseController(Controller):
         user: NamedDependency[Viewer],
     ) -> Relationship:
         """Only an account the viewer follows (Mastodon's rule): else 422."""
-        async with svc.pool.connection() as conn:
-            target = await known_account(conn, account_id)
-        await svc.execute(EndorseAccount(account_id=user.user_id, target_id=target["id"]))
-        async with svc.pool.connection() as conn:
-            return await relationship(conn, user.user_id, target["id"])
+        return await act_on_account(
+            svc,
+            user.user_id,
+            account_id,
+            lambda target: EndorseAccount(account_id=user.user_id, target_id=target),
+        )
 
     @post(
         ["/{account_id:str}/unpin", "/{account_id:str}/unendorse"],
@@ -56,11 +57,12 @@ class EndorseController(Controller):
         svc: NamedDependency[Services],
         user: NamedDependency[Viewer],
     ) -> Relationship:
-        async with svc.pool.connection() as conn:
-            target = await known_account(conn, account_id)
-        await svc.execute(UnendorseAccount(account_id=user.user_id, target_id=target["id"]))
-        async with svc.pool.connection() as conn:
-            return await relationship(conn, user.user_id, target["id"])
+        return await act_on_account(
+            svc,
+            user.user_id,
+            account_id,
+            lambda target: UnendorseAccount(account_id=user.user_id, target_id=target),
+        )
 
     @get("/{account_id:str}/endorsements")
     async def endorsements_of(

@@ -8,12 +8,11 @@ from litestar.params import FromPath
 
 from tidings.api.auth import Viewer, rate_limited, scope
 from tidings.api.entities.account import Account, Relationship
-from tidings.api.mastodon.accounts import relationship
 from tidings.api.mastodon.follows import (
     ACCOUNTS_DEFAULT,
     ACCOUNTS_MOST,
     account_list,
-    known_account,
+    act_on_account,
 )
 from tidings.api.pagination import Page
 from tidings.api.params import params
@@ -50,13 +49,12 @@ class FollowRequestsController(Controller):
     ) -> Relationship:
         """The relationship answered is the follower's to the viewer, seen by the viewer
         (``followed_by`` now true), as Mastodon answers it."""
-        async with svc.pool.connection() as conn:
-            follower = await known_account(conn, account_id)
-        await svc.execute(
-            AuthorizeFollowRequest(account_id=user.user_id, follower_id=follower["id"])
+        return await act_on_account(
+            svc,
+            user.user_id,
+            account_id,
+            lambda follower: AuthorizeFollowRequest(account_id=user.user_id, follower_id=follower),
         )
-        async with svc.pool.connection() as conn:
-            return await relationship(conn, user.user_id, follower["id"])
 
     @post(
         "/{account_id:str}/reject",
@@ -69,8 +67,9 @@ class FollowRequestsController(Controller):
         svc: NamedDependency[Services],
         user: NamedDependency[Viewer],
     ) -> Relationship:
-        async with svc.pool.connection() as conn:
-            follower = await known_account(conn, account_id)
-        await svc.execute(RejectFollowRequest(account_id=user.user_id, follower_id=follower["id"]))
-        async with svc.pool.connection() as conn:
-            return await relationship(conn, user.user_id, follower["id"])
+        return await act_on_account(
+            svc,
+            user.user_id,
+            account_id,
+            lambda follower: RejectFollowRequest(account_id=user.user_id, follower_id=follower),
+        )

@@ -1,6 +1,7 @@
 """Followers and following lists, and removing a follower: Mastodon's paths with
 Pleroma's ``with_relationships`` and its hidden lists."""
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -36,6 +37,19 @@ async def known_account(conn: AsyncConnection[Any], account_id: str) -> dict[str
     if row is None or row["deactivated"]:
         raise not_found()
     return row
+
+
+async def act_on_account(
+    svc: Services, viewer_id: str, account_id: str, command: Callable[[str], object]
+) -> Relationship:
+    """The shape of every action on another account: find it (else 404 and nothing
+    written), run the command made for its id, and answer the viewer's relationship with
+    it as it now stands."""
+    async with svc.pool.connection() as conn:
+        target: str = (await known_account(conn, account_id))["id"]
+    await svc.execute(command(target))
+    async with svc.pool.connection() as conn:
+        return await relationship(conn, viewer_id, target)
 
 
 async def account_list(
@@ -100,11 +114,12 @@ class FollowsController(Controller):
 async def remove_follower(svc: Services, account_id: str, follower_ref: str) -> Relationship:
     """A Reject on the follower's stream: the follow ends and their home stops
     receiving; answering for someone who does not follow changes nothing."""
-    async with svc.pool.connection() as conn:
-        follower = await known_account(conn, follower_ref)
-    await svc.execute(RemoveFromFollowers(account_id=account_id, follower_id=follower["id"]))
-    async with svc.pool.connection() as conn:
-        return await relationship(conn, account_id, follower["id"])
+    return await act_on_account(
+        svc,
+        account_id,
+        follower_ref,
+        lambda follower: RemoveFromFollowers(account_id=account_id, follower_id=follower),
+    )
 
 
 async def _list(

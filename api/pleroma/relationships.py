@@ -10,9 +10,8 @@ from litestar.params import FromPath
 
 from tidings.api.auth import Viewer, rate_limited, scope
 from tidings.api.entities.account import Account, Relationship
-from tidings.api.mastodon.accounts import relationship
 from tidings.api.mastodon.endorsements import endorsed_by
-from tidings.api.mastodon.follows import known_account, remove_follower
+from tidings.api.mastodon.follows import act_on_account, remove_follower
 from tidings.api.mastodon.statuses import reader
 from tidings.api.services import Services
 from tidings.domain.graph.commands import SubscribeAccount
@@ -73,10 +72,9 @@ class PleromaRelationshipsController(Controller):
 
 
 async def _subscribe(svc: Services, viewer_id: str, account_id: str, notify: bool) -> Relationship:
-    async with svc.pool.connection() as conn:
-        target = await known_account(conn, account_id)
-    await svc.execute(
-        SubscribeAccount(follower_id=viewer_id, followed_id=target["id"], notify=notify)
+    return await act_on_account(
+        svc,
+        viewer_id,
+        account_id,
+        lambda target: SubscribeAccount(follower_id=viewer_id, followed_id=target, notify=notify),
     )
-    async with svc.pool.connection() as conn:
-        return await relationship(conn, viewer_id, target["id"])
