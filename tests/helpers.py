@@ -10,7 +10,9 @@ from uuid import UUID
 
 import httpx
 import psycopg
+import requests
 from litestar.testing import TestClient
+from mastodon import Mastodon
 
 from tidings.domain.addressing import Visibility
 from tidings.domain.application import Tidings
@@ -147,3 +149,25 @@ def events_of(db: psycopg.Connection[Any], stream: UUID, name: str) -> list[dict
         (stream, f"%:{name}"),
     ).fetchall()
     return [json.loads(bytes(r[0])) for r in rows]
+
+
+def mastodon_py(base: str, username: str) -> Mastodon:
+    """A fresh account on the server at ``base``, signed in through Mastodon.py as an app
+    built on it would be."""
+    session = requests.Session()
+    session.trust_env = False  # no proxy from the environment may carry this traffic
+    client_id, client_secret = Mastodon.create_app(
+        "mastodon.py",
+        api_base_url=base,
+        scopes=["read", "write", "follow", "push"],
+        session=session,
+    )
+    api = Mastodon(
+        client_id=client_id,
+        client_secret=client_secret,
+        api_base_url=base,
+        version_check_mode="none",
+        session=session,
+    )
+    api.create_account(username, "correct horse", f"{username}@example.org", agreement=True)
+    return api

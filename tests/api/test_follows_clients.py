@@ -3,28 +3,7 @@ socket: what an app built on it calls, with its own paging."""
 
 from typing import Any
 
-import requests
-from mastodon import Mastodon
-
-
-def _api(base: str, username: str) -> Mastodon:
-    session = requests.Session()
-    session.trust_env = False  # no proxy from the environment may carry this traffic
-    client_id, client_secret = Mastodon.create_app(
-        "mastodon.py",
-        api_base_url=base,
-        scopes=["read", "write", "follow", "push"],
-        session=session,
-    )
-    api = Mastodon(
-        client_id=client_id,
-        client_secret=client_secret,
-        api_base_url=base,
-        version_check_mode="none",
-        session=session,
-    )
-    api.create_account(username, "correct horse", f"{username}@example.org", agreement=True)
-    return api
+from tests.helpers import mastodon_py
 
 
 def _ids(page: Any) -> list[str]:
@@ -32,7 +11,7 @@ def _ids(page: Any) -> list[str]:
 
 
 def test_mastodon_py_follows_answers_requests_endorses_and_notes(live_server: str) -> None:
-    alice, bob, carol = (_api(live_server, n) for n in ("alice", "bob", "carol"))
+    alice, bob, carol = (mastodon_py(live_server, n) for n in ("alice", "bob", "carol"))
     me_alice = alice.account_verify_credentials()
     me_bob = bob.me()
     me_carol = carol.me()

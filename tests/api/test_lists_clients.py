@@ -1,13 +1,14 @@
 """Lists through Mastodon.py against a real socket: an exclusive list, its members' posts
 and reblogs in its timeline (paged with fetch_next), and an unfollow emptying it."""
 
-from tests.api.test_timelines_clients import _api, _ids
+from tests.api.test_timelines_clients import _ids
+from tests.helpers import mastodon_py
 
 
 def test_mastodon_py_reads_a_list_timeline_with_reblogs_and_an_exclusive_list(
     live_server: str,
 ) -> None:
-    alice, bob, erin = (_api(live_server, name) for name in ("alice", "bob", "erin"))
+    alice, bob, erin = (mastodon_py(live_server, name) for name in ("alice", "bob", "erin"))
     bob_id = bob.account_verify_credentials().id
     alice.account_follow(bob_id)
     close = alice.list_create("close", exclusive=True)

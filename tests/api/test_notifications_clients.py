@@ -9,12 +9,10 @@ from typing import Any
 
 import msgspec
 import psycopg
-import requests
-from mastodon import Mastodon
 from psycopg.rows import dict_row
 
 from tests.api.test_statuses import follow, post
-from tests.helpers import Client
+from tests.helpers import Client, mastodon_py
 from tidings.api.mastodon.notifications import came_due, created_by
 from tidings.api.settings import Settings
 from tidings.domain.application import Tidings
@@ -22,28 +20,8 @@ from tidings.projections.rebuild import verify
 from tidings.projections.schema import search_path
 
 
-def _api(base: str, username: str) -> Mastodon:
-    session = requests.Session()
-    session.trust_env = False  # no proxy from the environment may carry this traffic
-    client_id, client_secret = Mastodon.create_app(
-        "mastodon.py",
-        api_base_url=base,
-        scopes=["read", "write", "follow", "push"],
-        session=session,
-    )
-    api = Mastodon(
-        client_id=client_id,
-        client_secret=client_secret,
-        api_base_url=base,
-        version_check_mode="none",
-        session=session,
-    )
-    api.create_account(username, "correct horse", f"{username}@example.org", agreement=True)
-    return api
-
-
 def test_mastodon_py_lists_filters_dismisses_and_clears_notifications(live_server: str) -> None:
-    alice, bob = _api(live_server, "alice"), _api(live_server, "bob")
+    alice, bob = mastodon_py(live_server, "alice"), mastodon_py(live_server, "bob")
     me = alice.me()
     bob.account_follow(me.id)
     mine = alice.status_post("mine")
@@ -74,7 +52,7 @@ def test_mastodon_py_lists_filters_dismisses_and_clears_notifications(live_serve
 
 
 def test_mastodon_py_saves_and_reads_markers(live_server: str) -> None:
-    alice, bob = _api(live_server, "alice"), _api(live_server, "bob")
+    alice, bob = mastodon_py(live_server, "alice"), mastodon_py(live_server, "bob")
     bob.status_post("@alice one")
     newest = alice.notifications()[0].id
     home = alice.status_post("read up to here").id

@@ -11,30 +11,12 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-import requests
 import websockets
-from mastodon import Mastodon, StreamListener
+from mastodon import StreamListener
 
-from tests.helpers import event_count
+from tests.helpers import event_count, mastodon_py
 
 WAIT = 10.0
-
-
-def _api(base: str, username: str) -> Mastodon:
-    session = requests.Session()
-    session.trust_env = False  # no proxy from the environment may carry this traffic
-    client_id, client_secret = Mastodon.create_app(
-        "streaming", api_base_url=base, scopes=["read", "write", "follow", "push"], session=session
-    )
-    api = Mastodon(
-        client_id=client_id,
-        client_secret=client_secret,
-        api_base_url=base,
-        version_check_mode="none",
-        session=session,
-    )
-    api.create_account(username, "correct horse", f"{username}@example.org", agreement=True)
-    return api
 
 
 class Collected(StreamListener):
@@ -64,8 +46,8 @@ class Collected(StreamListener):
 
 
 def test_mastodon_py_streams_user_and_public_events(live_server: str) -> None:
-    alice = _api(live_server, "alice")
-    bob = _api(live_server, "bob")
+    alice = mastodon_py(live_server, "alice")
+    bob = mastodon_py(live_server, "bob")
     bob.account_follow(alice.me().id)
     home, public = Collected(), Collected()
     user_stream = bob.stream_user(home, run_async=True)
@@ -92,7 +74,7 @@ def sse_lines(url: str, **kwargs: Any) -> Iterator[str]:
 
 
 def test_server_sent_events_carry_event_and_data_lines(live_server: str) -> None:
-    alice = _api(live_server, "alice")
+    alice = mastodon_py(live_server, "alice")
     lines = sse_lines(f"{live_server}/api/v1/streaming/hashtag?tag=cofe")
     assert next(lines) == ": )"  # Mastodon's opening comment: subscribed from here on
     posted = alice.status_post("a cup of #cofe")
@@ -113,8 +95,8 @@ def test_streaming_health_answers_ok(live_server: str) -> None:
 def test_server_sent_events_refuse_bad_requests(
     live_server: str, db: psycopg.Connection[Any]
 ) -> None:
-    alice = _api(live_server, "alice")
-    bob = _api(live_server, "bob")
+    alice = mastodon_py(live_server, "alice")
+    bob = mastodon_py(live_server, "bob")
     bobs = bob.list_create("mine")
     token = {"Authorization": f"Bearer {alice.access_token}"}
     before = event_count(db)
@@ -153,7 +135,7 @@ def test_query_style_websocket_answers_404_or_401_as_pleroma(
 
 
 def test_websocket_over_a_real_server_echoes_the_token_protocol(live_server: str) -> None:
-    alice = _api(live_server, "alice")
+    alice = mastodon_py(live_server, "alice")
     token = str(alice.access_token)
     url = live_server.replace("http://", "ws://") + "/api/v1/streaming?stream=user"
 

@@ -6,25 +6,7 @@ from typing import Any
 import requests
 from mastodon import Mastodon
 
-
-def _api(base: str, username: str) -> Mastodon:
-    session = requests.Session()
-    session.trust_env = False  # no proxy from the environment may carry this traffic
-    client_id, client_secret = Mastodon.create_app(
-        "mastodon.py",
-        api_base_url=base,
-        scopes=["read", "write", "follow", "push"],
-        session=session,
-    )
-    api = Mastodon(
-        client_id=client_id,
-        client_secret=client_secret,
-        api_base_url=base,
-        version_check_mode="none",
-        session=session,
-    )
-    api.create_account(username, "correct horse", f"{username}@example.org", agreement=True)
-    return api
+from tests.helpers import mastodon_py
 
 
 def _ids(page: Any) -> list[str]:
@@ -34,8 +16,8 @@ def _ids(page: Any) -> list[str]:
 def test_mastodon_py_pages_tag_and_account_timelines_mutes_and_searches(
     live_server: str,
 ) -> None:
-    alice = _api(live_server, "alice")
-    bob = _api(live_server, "bob")
+    alice = mastodon_py(live_server, "alice")
+    bob = mastodon_py(live_server, "bob")
     posted = [alice.status_post(f"number {n} #Counting").id for n in range(5)]
     private = alice.status_post("friends only #counting", visibility="private").id
     me = alice.account_verify_credentials()
