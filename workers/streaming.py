@@ -32,13 +32,14 @@ from tidings.api.mastodon.notifications import created_by as notifications_creat
 from tidings.api.mastodon.statuses import render_page
 from tidings.api.services import Services, password_hasher
 from tidings.api.settings import Settings
-from tidings.api.streaming.hub import Envelope, Part, channel
+from tidings.api.streaming.hub import REVOKED, Envelope, Part, channel, token_topic
 from tidings.api.streaming.topics import public_topics
 from tidings.domain.addressing import recipients, visibility_of
 from tidings.domain.application import Tidings
 from tidings.domain.events import Event
 from tidings.domain.graph import events as graph_events
 from tidings.domain.ids import flake_of
+from tidings.domain.oauth import events as oauth_events
 from tidings.domain.reblogs import events as reblog_events
 from tidings.domain.statuses import events as status_events
 from tidings.projections import statuses
@@ -94,6 +95,7 @@ class StreamingPublisher:
             get_topic(reblog_events.Undo): StreamingPublisher._unreblogged,
             get_topic(graph_events.Follow): StreamingPublisher._follow_changed,
             get_topic(graph_events.Undo): StreamingPublisher._follow_changed,
+            get_topic(oauth_events.TokenRevoked): StreamingPublisher._token_revoked,
         }
         # Follow requests' answers, once the graph has them (helper ``follows``).
         for name in ("Accept", "Reject"):
@@ -445,6 +447,13 @@ class StreamingPublisher:
         assert isinstance(event, reblog_events.Undo)
         topics = await self._followers_and_lists(conn, event.actor, [event.actor], True)
         return [Part(event="delete", payload=event.reblog_id, topics=topics)]
+
+    async def _token_revoked(self, conn: Cursor, event: Event, _: int) -> list[Part]:
+        """Every open stream of the token ends, in every process: a signed-out app is
+        streamed nothing more."""
+        return [
+            Part(event=REVOKED, payload="", topics=[token_topic(flake_of(event.originator_id))])
+        ]
 
     async def _follow_changed(self, conn: Cursor, event: Event, _: int) -> list[Part]:
         """Pleroma's ``pleroma:follow_relationships_update``, to the follower's user stream,

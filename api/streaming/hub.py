@@ -25,6 +25,12 @@ from tidings.api.streaming.topics import stream_attribute
 log = logging.getLogger("tidings.streaming")
 
 QUEUE_LIMIT = 1000  # frames waiting for one slow connection before it is dropped
+REVOKED = "tidings:revoked"  # the part that ends the connections of a revoked token
+
+
+def token_topic(token_id: str) -> str:
+    """Every connection signed in with a token listens here, for its revocation."""
+    return f"token:{token_id}"
 
 
 class Part(msgspec.Struct, kw_only=True):
@@ -70,6 +76,7 @@ class Subscriber:
         self.topics: set[str] = set()
         self.queue: asyncio.Queue[Delivery | None] = asyncio.Queue(QUEUE_LIMIT)
         self.overflowed = False
+        self.revoked = False
 
     def put(self, delivery: Delivery) -> None:
         try:
@@ -78,9 +85,17 @@ class Subscriber:
             # A client that cannot keep up is let go rather than held in memory without end;
             # clients reconnect, as after any dropped connection.
             self.overflowed = True
-            with contextlib.suppress(asyncio.QueueEmpty):
-                self.queue.get_nowait()
+            self.end()
+
+    def end(self) -> None:
+        """The connection's sender closes it after what is already queued, or at once when
+        the queue is full."""
+        with contextlib.suppress(asyncio.QueueFull):
             self.queue.put_nowait(None)
+            return
+        with contextlib.suppress(asyncio.QueueEmpty):
+            self.queue.get_nowait()
+        self.queue.put_nowait(None)
 
 
 class Hub:
@@ -135,6 +150,13 @@ class Hub:
 
     def dispatch(self, envelope: Envelope) -> None:
         for part in envelope.parts:
+            if part.event == REVOKED:  # a token signed out: nothing more reaches its streams
+                for topic in part.topics:
+                    for subscriber in list(self._by_topic.get(topic, ())):
+                        subscriber.revoked = True
+                        self.drop(subscriber)
+                        subscriber.end()
+                continue
             excluded = set(part.exclude)
             sent: set[Subscriber] = set()  # one delete per connection: it names no stream
             for topic in part.topics:

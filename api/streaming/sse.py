@@ -11,7 +11,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from tidings.api.auth import Viewer, presented_token, services_of
 from tidings.api.errors import ApiError
-from tidings.api.streaming.hub import Hub, Subscriber, hub_of
+from tidings.api.streaming.hub import Hub, Subscriber, hub_of, token_topic
 from tidings.api.streaming.topics import StreamError, resolve
 from tidings.api.streaming.websocket import authenticate
 
@@ -46,13 +46,15 @@ def _data(event: str, payload: str) -> str:
 
 
 async def _events(
-    hub: Hub, subscriber: Subscriber, topic: str
+    hub: Hub, subscriber: Subscriber, topic: str, token_id: str | None
 ) -> AsyncIterator[ServerSentEventMessage]:
     # Lines end in a bare LF, as Mastodon's: Mastodon.py splits on it and would take a
     # CR left over for a malformed line. Subscribed here, not before the response, so a
     # client gone before its first byte leaves nothing behind; its first line still comes
     # only once it is subscribed.
     hub.join(subscriber, topic)
+    if token_id is not None:
+        hub.join(subscriber, token_topic(token_id))
     try:
         yield ServerSentEventMessage(comment=")", data=None, sep="\n")  # Mastodon's opening
         while True:
@@ -100,5 +102,6 @@ class StreamingController(Controller):
             raise _http_error(error) from None
         subscriber = Subscriber(viewer.account_id if viewer else None)
         return ServerSentEvent(
-            _events(hub, subscriber, topic), headers={"Cache-Control": "no-store"}
+            _events(hub, subscriber, topic, viewer.token_id if viewer else None),
+            headers={"Cache-Control": "no-store"},
         )

@@ -16,7 +16,7 @@ from litestar.types.asgi_types import (
 
 from tidings.api.auth import Viewer, services_of
 from tidings.api.services import Services, digest
-from tidings.api.streaming.hub import Delivery, Hub, Subscriber, hub_of
+from tidings.api.streaming.hub import Delivery, Hub, Subscriber, hub_of, token_topic
 from tidings.api.streaming.topics import StreamError, resolve
 from tidings.projections import oauth
 
@@ -53,6 +53,8 @@ class Connection:
         self.hub = hub
         self.viewer = viewer
         self.subscriber = Subscriber(viewer.account_id if viewer else None)
+        if viewer is not None:
+            hub.join(self.subscriber, token_topic(viewer.token_id))
 
     async def topic(self, params: Mapping[str, Any]) -> str:
         async with self.svc.pool.connection() as conn:
@@ -88,6 +90,7 @@ class Connection:
             except StreamError as error:
                 return respond(kind, "error", error.code)
             self.subscriber.account_id = self.viewer.account_id
+            self.hub.join(self.subscriber, token_topic(self.viewer.token_id))
             return respond(kind, "success")
         return None
 
@@ -167,6 +170,9 @@ async def _send(socket: WebSocket[Any, Any, Any], subscriber: Subscriber) -> Non
         while True:
             delivery = await subscriber.queue.get()
             if delivery is None:  # the hub stopped, or this client fell too far behind
-                await socket.close(1013 if subscriber.overflowed else 1001)
+                # 1008: a revoked token's stream ends as a policy violation, as Mastodon's
+                await socket.close(
+                    1008 if subscriber.revoked else 1013 if subscriber.overflowed else 1001
+                )
                 return
             await socket.send_text(delivery.frame)

@@ -10,6 +10,7 @@ import redis
 from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import WebSocketTestSession
 
+from tests.api.test_oauth import new_app, password_token
 from tests.api.test_statuses import follow, post, scoped_auth
 from tests.helpers import Client, User, event_count, eventually
 from tidings.api.settings import Settings
@@ -419,3 +420,30 @@ def test_a_polls_end_is_streamed_to_its_voters_when_it_comes(client: Client) -> 
     notification = json.loads(frame["payload"])
     assert (notification["type"], notification["status"]["id"]) == ("poll", poll["id"])
     assert frame["stream"] == ["user:notification"]
+
+
+def test_revoking_a_token_ends_its_streams_and_no_other(client: Client) -> None:
+    alice = client.register("alice")
+    app = new_app(client)
+    token = password_token(client, app, "alice", alice.password)["access_token"]
+    other = User(id=alice.id, username="alice", password=alice.password, token=alice.token)
+    with (
+        client.http.websocket_connect(
+            STREAMING, params={"stream": "user", "access_token": token}
+        ) as doomed,
+        connect(client, other, stream="user") as kept,
+    ):
+        revoked = client.post(
+            "/oauth/revoke",
+            data={
+                "client_id": app["client_id"],
+                "client_secret": app["client_secret"],
+                "token": token,
+            },
+        )
+        assert revoked.status_code == 200, revoked.text
+        with pytest.raises(WebSocketDisconnect) as ended:
+            frames_until(doomed, "update")
+        assert ended.value.code == 1008
+        posted = post(client, alice, "still streamed to the other token")
+        assert next_status(kept) == (["user"], posted["id"])
